@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from './config.js';
+import { loggerOptions } from './logger.js';
+import authPlugin from './plugins/auth.js';
+import errorHandler from './plugins/error-handler.js';
+import healthPlugin from './plugins/health.js';
+import lifecycle from './plugins/lifecycle.js';
+import metricsPlugin from './plugins/metrics.js';
+import zodValidation from './plugins/zod-validation.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppOverrides {
+  /** A pino logger, pino options or false; the default logs JSON to stdout at LOG_LEVEL. */
+  logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
+}
+
+/** Builds the whole service as a plugin tree; `server.ts` owns listen and the process. */
+export async function buildApp(config: Config, overrides: AppOverrides = {}) {
+  const logger = overrides.logger ?? loggerOptions(config);
+  const app = Fastify({
+    ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: config.ingest.bodyLimitBytes,
+    // We answer 503 in the SPEC error shape ourselves (plugins/lifecycle.ts).
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.decorate('config', config);
+  await app.register(fp(async () => {}, { name: 'config' }));
+  await app.register(lifecycle);
+  await app.register(errorHandler);
+  await app.register(zodValidation);
+  await app.register(metricsPlugin);
+  await app.register(healthPlugin);
+  await app.register(authPlugin);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,44 @@
+import fp from 'fastify-plugin';
+
+export type ReadinessCheck = () => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Later capabilities (sink, dedup store, Genesys login) register what /readyz checks. */
+    readiness: { register(name: string, check: ReadinessCheck): void };
+  }
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+async function run(check: ReadinessCheck): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'ok';
+  } catch (err) {
+    return `failed: ${(err as Error).message}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** /healthz: the process answers. /readyz: every registered dependency is usable (SPEC §5). */
+export default fp(async (app) => {
+  const checks = new Map<string, ReadinessCheck>();
+  app.decorate('readiness', { register: (name: string, check: ReadinessCheck) => void checks.set(name, check) });
+
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+    const names = [...checks.keys()];
+    const results = await Promise.all(names.map((n) => run(checks.get(n)!)));
+    const report = Object.fromEntries(names.map((n, i) => [n, results[i]]));
+    const ready = !app.isClosing && results.every((r) => r === 'ok');
+    if (app.isClosing) report.process = 'failed: shutting down';
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unready', checks: report });
+  });
+}, { name: 'health', dependencies: ['lifecycle'] });

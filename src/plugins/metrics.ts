@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+import { createMetrics, type Metrics } from '../metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+/** GET /metrics in Prometheus text format, and the request-duration histogram. */
+export default fp(async (app, opts: { metrics?: Metrics }) => {
+  const metrics = opts.metrics ?? createMetrics();
+  app.decorate('metrics', metrics);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || route === '/metrics') return;
+    metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}, { name: 'metrics' });

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+
+/** Starts the service on config.port and drains it on SIGINT/SIGTERM. Returns the running app. */
+export async function startServer(config: Config) {
+  const app = await buildApp(config);
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an unexpected error');
+    else app.log.info({ signal }, 'draining: new requests get 503, in-flight requests finish');
+    await app.close();
+  });
+  await app.listen({ port: config.port, host: config.host });
+  return app;
+}
+
+async function main() {
+  // A local .env is a convenience; the real environment always wins.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', code: err.code, msg: err.message, problems: err.problems })}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  await startServer(config);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

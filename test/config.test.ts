@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const keyed = { DATA_ACTION_API_KEYS: 'k1', INGEST_API_KEYS: 'k2' };
+
+function problemsOf(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('applies the SPEC defaults', () => {
+    const c = loadConfig(keyed);
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.genesys.apiUrl).toBe('https://api.mypurecloud.com');
+    expect(c.genesys.loginUrl).toBe('https://login.mypurecloud.com');
+    expect([c.genesys.timeoutMs, c.crm.timeoutMs, c.orders.timeoutMs, c.dataActionDeadlineMs]).toEqual([1500, 1500, 2000, 2500]);
+    expect(c.ingest).toMatchObject({ sink: 'file', fileDir: './data/events', batchMaxSize: 500, batchMaxWaitMs: 0 });
+    expect(c.dedup.ttlSeconds).toBe(86400);
+    expect(c.auth.ingest.apiKeyHeader).toBe('x-api-key');
+  });
+
+  it('derives Genesys hosts from the region and honours the overrides', () => {
+    const c = loadConfig({ ...keyed, GENESYS_REGION: 'mypurecloud.ie', GENESYS_LOGIN_URL: 'http://127.0.0.1:9/' });
+    expect(c.genesys.apiUrl).toBe('https://api.mypurecloud.ie');
+    expect(c.genesys.loginUrl).toBe('http://127.0.0.1:9/');
+  });
+
+  it('splits key lists and user:password pairs, keeping colons inside passwords', () => {
+    const c = loadConfig({ ...keyed, DATA_ACTION_API_KEYS: ' a, b ,,c', INGEST_BASIC_AUTH: 'eb:pa:ss,other:x' });
+    expect(c.auth.dataActions.apiKeys).toEqual(['a', 'b', 'c']);
+    expect(c.auth.ingest.basic).toEqual([{ user: 'eb', password: 'pa:ss' }, { user: 'other', password: 'x' }]);
+  });
+
+  it('refuses to start with a route family open, naming both families', () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual([
+      expect.stringMatching(/^DATA_ACTION_API_KEYS: no credentials for \/v1\/data-actions/),
+      expect.stringMatching(/^INGEST_API_KEYS: no credentials for \/v1\/events/),
+    ]);
+    expect(problemsOf({ DATA_ACTION_BASIC_AUTH: 'u:p' })).toEqual([expect.stringMatching(/^INGEST_API_KEYS:/)]);
+  });
+
+  it('starts open only when AUTH_DISABLED=true', () => {
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).auth.disabled).toBe(true);
+    expect(problemsOf({ AUTH_DISABLED: 'yes' })[0]).toMatch(/^AUTH_DISABLED:/);
+  });
+
+  it('lists every problem in one error, by variable name, without echoing values', () => {
+    const secret = 'super-secret-value';
+    const problems = problemsOf({
+      ...keyed,
+      PORT: 'eighty',
+      GENESYS_REGION: 'example.com',
+      GENESYS_CLIENT_ID: 'client',
+      CRM_BASE_URL: 'ftp://crm',
+      ORDERS_BASE_URL: 'http://orders',
+      CRM_RETRY_BASE_MS: '500',
+      CRM_RETRY_MAX_MS: '200',
+      ORDERS_RETRY_ATTEMPTS: '11',
+      GENESYS_RETRY_BASE_MS: '50',
+      INGEST_SINK: 'postgres',
+      DATA_ACTION_BASIC_AUTH: secret,
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PORT', 'DATA_ACTION_BASIC_AUTH', 'GENESYS_REGION', 'CRM_BASE_URL', 'GENESYS_RETRY_BASE_MS', 'ORDERS_RETRY_ATTEMPTS',
+      'GENESYS_CLIENT_SECRET', 'ORDERS_API_KEY', 'CRM_RETRY_MAX_MS', 'DATABASE_URL',
+    ]);
+    const error = new ConfigError(problems);
+    expect(error.message).toMatch(/^invalid configuration:\n {2}- PORT: must be an integer from 0 to 65535/);
+    expect(error.message).not.toContain(secret);
+  });
+
+  it('requires the sink settings that the chosen sink needs', () => {
+    expect(problemsOf({ ...keyed, INGEST_SINK: 'http' })).toEqual(['INGEST_HTTP_URL: required when INGEST_SINK=http']);
+    expect(problemsOf({ ...keyed, INGEST_SINK: 'kafka' })[0]).toMatch(/^INGEST_SINK:/);
+    expect(problemsOf({ ...keyed, REDIS_URL: 'http://x' })).toEqual(['REDIS_URL: must be a redis:// or rediss:// URL']);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ ...keyed, PORT: '', CRM_BASE_URL: '' }).port).toBe(8080);
+  });
+});

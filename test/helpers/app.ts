@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { buildApp, type AppOverrides } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { loggerOptions } from '../../src/logger.js';
+
+export const DATA_KEY = 'test-data-key';
+export const INGEST_KEY = 'test-ingest-key';
+
+/** A valid configuration for tests: both route families keyed, a private sink folder, quiet logs. */
+export function testConfig(env: Record<string, string | undefined> = {}) {
+  return loadConfig({
+    DATA_ACTION_API_KEYS: DATA_KEY,
+    INGEST_API_KEYS: INGEST_KEY,
+    INGEST_FILE_DIR: mkdtempSync(join(tmpdir(), 'gdas-events-')),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+export async function buildTestApp(env: Record<string, string | undefined> = {}, overrides: AppOverrides = {}) {
+  const app = await buildApp(testConfig(env), { logger: false, ...overrides });
+  await app.ready();
+  return app;
+}
+
+/** A logger whose JSON lines land in `lines`, to check what the service logs. */
+export function capturingLogger(env: Record<string, string | undefined> = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const config = testConfig({ LOG_LEVEL: 'debug', ...env });
+  return { lines, raw: () => lines.map((l) => JSON.stringify(l)).join('\n'), logger: pino(loggerOptions(config), stream), config };
+}
