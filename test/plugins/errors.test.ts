@@ -57,3 +57,15 @@ describe('error handling', () => {
     expect(res.body).not.toContain('hunter2');
   });
 });
+
+describe('zod response schemas', () => {
+  it('serialise through the compiled schema, dropping undeclared fields', async () => {
+    const app = await buildApp(testConfig(), { logger: false });
+    const out = z.object({ id: z.string(), n: z.number() });
+    app.get('/typed', { schema: { response: { 200: out } } }, async () => ({ id: 'a', n: 1, secret: 'x' }));
+    await app.ready();
+    const res = await app.inject('/typed');
+    expect(res.body).toBe('{"id":"a","n":1}');
+    await app.close();
+  });
+});
