@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
-import { loggerOptions } from './logger.js';
+import { loggerOptions, RequestLogController } from './logger.js';
 import authPlugin from './plugins/auth.js';
 import errorHandler from './plugins/error-handler.js';
 import healthPlugin from './plugins/health.js';
@@ -26,7 +26,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const logger = overrides.logger ?? loggerOptions(config);
   const app = Fastify({
     ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
-    disableRequestLogging: true,
+    logController: new RequestLogController(),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: config.ingest.bodyLimitBytes,

@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
-/** Starts the service on config.port and drains it on SIGINT/SIGTERM. Returns the running app. */
-export async function startServer(config: Config) {
+/**
+ * Starts the service on config.port and drains it on SIGINT/SIGTERM: new requests get 503,
+ * in-flight ones finish, then resources close in onClose; `afterClose` runs last (the demo's simulator).
+ */
+export async function startServer(config: Config, afterClose?: () => Promise<void>) {
   const app = await buildApp(config);
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error');
     else app.log.info({ signal }, 'draining: new requests get 503, in-flight requests finish');
     await app.close();
+    await afterClose?.();
   });
   await app.listen({ port: config.port, host: config.host });
   return app;
@@ -29,4 +34,4 @@ async function main() {
   await startServer(config);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -11,7 +11,7 @@ declare module 'fastify' {
 
 const HEALTH = new Set(['/healthz', '/readyz']);
 
-/** Graceful drain and the one log line per request that SPEC §5 asks for. */
+/** Graceful drain: once close() starts, new requests get 503 while in-flight ones finish. */
 export default fp(async (app) => {
   let closing = false;
   app.decorate('isClosing', { getter: () => closing });
@@ -24,17 +24,5 @@ export default fp(async (app) => {
       reply.header('connection', 'close');
       return sendError(reply, errors.shuttingDown());
     }
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level]({
-      method: request.method,
-      route: request.routeOptions.url ?? 'unknown',
-      url: request.url,
-      statusCode: reply.statusCode,
-      responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
-      principal: request.principal,
-    }, 'request');
   });
 }, { name: 'lifecycle' });
