@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { RetryPolicy } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import { fromStatus, fromTransport, isConnectFailure, isReset, upstream, UpstreamError } from './errors.js';
+import { backoffMs, retryAfterMs } from './retry.js';
+
+export { UpstreamError } from './errors.js';
+export type { UpstreamCode } from './errors.js';
+
+export interface JsonRequest {
+  /** Metrics label and the name used in error messages, e.g. 'crm'. */
+  target: string;
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON-encoded when present. */
+  body?: unknown;
+  retry: RetryPolicy;
+  /** Time for every attempt and wait together: the caller passes min(source budget, time to its deadline). */
+  budgetMs: number;
+  /** The request deadline; aborting it ends the call at once. */
+  signal?: AbortSignal;
+  /**
+   * Also retry every 5xx and refused connections, not only 429/503/resets. For writes that are
+   * idempotent on the receiving side (SPEC §4: the HTTP sink retries 429, 5xx and connection errors).
+   */
+  retryAllFailures?: boolean;
+}
+
+export interface HttpClient {
+  /** 2xx resolves with the parsed JSON; anything else rejects with an UpstreamError after the retries that fit. */
+  requestJson<T = unknown>(req: JsonRequest): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/** SPEC §3: upstream bodies over 1 MiB are refused. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+const DUMP_LIMIT_BYTES = 64 * 1024;
+
+type Attempt =
+  | { ok: true; status: number; body: unknown }
+  | { ok: false; error: UpstreamError; retry?: '429' | '503' | '5xx' | 'reset' | 'connect'; retryAfterMs?: number };
+
+/**
+ * One keep-alive pool per origin (undici Agent). undici's own retry interceptor is not used: it
+ * caps a long Retry-After at its maxTimeout and retries anyway, and it knows no budget, while
+ * SPEC §3 wants a Retry-After that does not fit to end the call at once, and jittered backoff.
+ */
+export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 128,
+    // Backstops only: every call is bounded by its budget signal first.
+    headersTimeout: 60_000,
+    bodyTimeout: 60_000,
+    // undici refuses a bigger body itself, from content-length or while streaming.
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
+
+  async function attempt(req: JsonRequest, signal: AbortSignal): Promise<Attempt> {
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.body);
+    }
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(req.url, { dispatcher: agent, method: req.method, headers, body, signal });
+    } catch (err) {
+      const retry = isReset(err) ? 'reset' as const : req.retryAllFailures && isConnectFailure(err) ? 'connect' as const : undefined;
+      return { ok: false, error: fromTransport(req.target, err, req.budgetMs), ...(retry && { retry }) };
+    }
+    const { statusCode: status } = res;
+    if (status >= 200 && status < 300) {
+      try {
+        // A 2xx without a body (204, or an empty 200 from a collector) is a success too.
+        const text = await res.body.text();
+        return { ok: true, status, body: text === '' ? null : JSON.parse(text) };
+      } catch (err) {
+        if (signal.aborted) throw err;
+        return { ok: false, error: fromTransport(req.target, err, req.budgetMs) };
+      }
+    }
+    // Free the connection for the pool: dump() reads up to `limit` and destroys the rest.
+    await res.body.dump({ limit: DUMP_LIMIT_BYTES, signal }).catch(() => undefined);
+    const wait = retryAfterMs(res.headers['retry-after']);
+    const retry = status === 429 ? '429' : status === 503 ? '503' : req.retryAllFailures && status >= 500 ? '5xx' : undefined;
+    return { ok: false, error: fromStatus(req.target, status, wait), ...(retry && { retry, retryAfterMs: wait }) };
+  }
+
+  async function requestJson<T>(req: JsonRequest): Promise<{ status: number; body: T }> {
+    const endsAt = performance.now() + req.budgetMs;
+    const budget = AbortSignal.timeout(Math.max(0, Math.floor(req.budgetMs)));
+    const signal = req.signal ? AbortSignal.any([budget, req.signal]) : budget;
+    const timedOut = () => upstream.timeout(req.target, req.budgetMs);
+    for (let n = 1; ; n++) {
+      const started = performance.now();
+      let result: Attempt;
+      try {
+        result = await attempt(req, signal);
+      } catch (err) {
+        if (signal.aborted) throw timedOut();
+        throw err;
+      }
+      if (result.ok) return { status: result.status, body: result.body as T };
+      if (signal.aborted) throw timedOut();
+      if (!result.retry || n >= req.retry.attempts) throw result.error;
+      // The last attempt's duration estimates the next one: never start what cannot finish.
+      const wait = result.retryAfterMs ?? backoffMs(req.retry, n);
+      if (wait + (performance.now() - started) > endsAt - performance.now()) throw result.error;
+      opts.metrics.retries.inc({ target: req.target, reason: result.retry });
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        throw timedOut();
+      }
+    }
+  }
+
+  return { requestJson, close: () => agent.close() };
+}

@@ -1,0 +1,40 @@
+import { buildApp } from '../../src/app.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { DATA_KEY, testConfig } from '../helpers/app.js';
+
+/** The service wired to every simulated backend, with the simulator's default credentials. */
+export function simEnv(sim: Simulator, env: Record<string, string | undefined> = {}) {
+  return {
+    GENESYS_LOGIN_URL: sim.urls.genesysLogin,
+    GENESYS_API_URL: sim.urls.genesysApi,
+    GENESYS_CLIENT_ID: 'sim-client',
+    GENESYS_CLIENT_SECRET: 'sim-secret',
+    CRM_BASE_URL: sim.urls.crm,
+    CRM_API_KEY: 'sim-crm-key',
+    ORDERS_BASE_URL: sim.urls.orders,
+    ORDERS_API_KEY: 'sim-orders-key',
+    // These suites time the backends, not load shedding: a busy 2-core test machine must not shed.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_EVENT_LOOP_UTILIZATION: '0',
+    ...env,
+  };
+}
+
+export async function dataActionApp(sim: Simulator, env: Record<string, string | undefined> = {}) {
+  const app = await buildApp(testConfig(simEnv(sim, env)), { logger: process.env.DEBUG_LOG ? { level: 'error' } : false });
+  await app.ready();
+  const post = (route: string, payload: unknown) =>
+    app.inject({ method: 'POST', url: `/v1/data-actions/${route}`, headers: { 'x-api-key': DATA_KEY }, payload: payload as object });
+  /** The value of one Prometheus sample, 0 when absent. */
+  const metric = async (name: string, labels: Record<string, string> = {}) => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)
+      ? want.every((w) => l.includes(w)) : false);
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
+  return { app, post, metric };
+}
+
+export { startSimulator };
+export type { Simulator };
