@@ -1,0 +1,72 @@
+import { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClaimOutcome, DedupStore } from './types.js';
+
+export interface RedisStoreOptions {
+  url: string;
+  ttlSeconds: number;
+  log: FastifyBaseLogger;
+  keyPrefix?: string;
+}
+
+/**
+ * How long a claim outlives a replica that died mid-write. It must exceed the longest write
+ * (queue wait plus a sink budget under EventBridge's 5 s); until it expires, redeliveries of that
+ * event get 429 and EventBridge retries them later.
+ */
+const CLAIM_TTL_MS = 60_000;
+const READY_WAIT_MS = 2000;
+
+// Claim and read the current state in one atomic step.
+const CLAIM = `if redis.call('SET', KEYS[1], 'in-progress', 'NX', 'PX', ARGV[1]) then return 'claimed' end
+return redis.call('GET', KEYS[1])`;
+
+/** Dedup shared by every replica through Redis (SPEC §4, when REDIS_URL is set). */
+export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupStore> {
+  const prefix = opts.keyPrefix ?? 'gdas:dedup:';
+  const redis = new Redis(opts.url, {
+    // Fail fast while Redis is down (the request gets 503 and EventBridge retries) instead of
+    // queueing commands in memory; ioredis keeps reconnecting in the background.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    enableAutoPipelining: true,
+  });
+  // Reconnect attempts fail every few seconds while Redis is down: one line per outage is enough.
+  let reported = false;
+  redis.on('error', (err) => {
+    if (!reported) opts.log.warn({ err }, 'redis dedup store unavailable; ingestion answers 503 until it is back');
+    reported = true;
+  });
+  redis.on('ready', () => { reported = false; });
+
+  // Start even when Redis is down: readiness reports it and the service recovers when it returns.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, READY_WAIT_MS);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+  return {
+    name: 'redis',
+    async claim(key): Promise<ClaimOutcome> {
+      const state = await redis.eval(CLAIM, 1, prefix + key, CLAIM_TTL_MS) as string | null;
+      return state === 'claimed' || state === 'done' ? state : 'busy';
+    },
+    async commit(key) {
+      await redis.set(prefix + key, 'done', 'PX', opts.ttlSeconds * 1000);
+    },
+    async release(key) {
+      await redis.del(prefix + key);
+    },
+    async check() {
+      await redis.ping();
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

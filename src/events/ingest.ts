@@ -1,0 +1,92 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { errors } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { GroupCommit } from './batcher.js';
+import { dedupKey } from './dedup-key.js';
+import type { DedupStore } from './dedup/types.js';
+import type { EventEnvelope, EventResult, IngestResponse } from './schemas.js';
+import type { EventRecord } from './sinks/types.js';
+
+type Status = EventResult['status'];
+
+export interface IngestDeps {
+  store: DedupStore;
+  /** Resolves true when the sink already held the record (it enforces uniqueness itself). */
+  batcher: GroupCommit<EventRecord, boolean>;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+  /** INGEST_QUEUE_MAX: events admitted and not yet answered. */
+  queueMax: number;
+}
+
+/** EventBridge delivers at least once; this turns it into exactly-once storage (SPEC §4). */
+export class EventIngestor {
+  private readonly inFlight = new Map<string, Promise<Status>>();
+  private admitted = 0;
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** Stores every event once and answers only when all of them are durable. */
+  async ingest(events: EventEnvelope[], opts: { idempotencyKey?: string; isArray: boolean }): Promise<IngestResponse> {
+    const { metrics } = this.deps;
+    // Backpressure: a bounded queue, then 429 (EventBridge retries it), never an unbounded buffer.
+    if (this.admitted + events.length > this.deps.queueMax) {
+      metrics.ingestEvents.inc({ result: 'rejected' }, events.length);
+      throw errors.queueFull();
+    }
+    this.admitted += events.length;
+    try {
+      const receivedAt = new Date().toISOString();
+      const outcomes = await Promise.allSettled(events.map((event, i) => this.storeOnce({
+        key: dedupKey(event, opts.idempotencyKey, opts.isArray ? i : undefined),
+        id: event.id,
+        receivedAt,
+        event,
+      })));
+      const results = outcomes.map((o, i) => ({ id: events[i]!.id, status: o.status === 'fulfilled' ? o.value : undefined }));
+      for (const r of results) metrics.ingestEvents.inc({ result: r.status ?? 'rejected' });
+      // Events of the request that were stored are duplicates on the retry; the rest get stored then.
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      const accepted = results.filter((r) => r.status === 'accepted').length;
+      return { accepted, duplicates: results.length - accepted, results: results as EventResult[] };
+    } finally {
+      this.admitted -= events.length;
+    }
+  }
+
+  private storeOnce(record: EventRecord): Promise<Status> {
+    // A twin being written by this process: wait for its outcome instead of writing it twice.
+    const twin = this.inFlight.get(record.key);
+    if (twin) return twin.then(() => 'duplicate');
+    const attempt = this.claimAndWrite(record);
+    this.inFlight.set(record.key, attempt);
+    return attempt.finally(() => this.inFlight.delete(record.key));
+  }
+
+  private async claimAndWrite(record: EventRecord): Promise<Status> {
+    const { store, batcher, log } = this.deps;
+    let claim;
+    try {
+      claim = await store.claim(record.key);
+    } catch (err) {
+      log.warn({ err, store: store.name }, 'dedup store unavailable');
+      throw errors.dedupUnavailable();
+    }
+    if (claim === 'done') return 'duplicate';
+    if (claim === 'busy') throw errors.inProgressElsewhere();
+
+    let alreadyStored: boolean;
+    try {
+      alreadyStored = await batcher.add(record);
+    } catch {
+      // Released so that EventBridge's retry of this event is stored, not taken for a duplicate.
+      await store.release(record.key).catch((err: unknown) => log.warn({ err }, 'dedup store: release failed, the claim will expire'));
+      throw errors.sinkUnavailable();
+    }
+    // The event is durable, so it is acknowledged even if marking it done fails: at worst a
+    // later redelivery is written again (and the PostgreSQL sink still keeps it once).
+    await store.commit(record.key).catch((err: unknown) => log.warn({ err }, 'dedup store: marking an event done failed'));
+    return alreadyStored ? 'duplicate' : 'accepted';
+  }
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { GroupCommit } from './batcher.js';
+import { createMemoryStore } from './dedup/memory.js';
+import { createRedisStore } from './dedup/redis.js';
+import type { DedupStore } from './dedup/types.js';
+import { EventIngestor } from './ingest.js';
+import { eventRoutes } from './routes.js';
+import { createSink, type EventRecord, type Sink } from './sinks/index.js';
+
+/** The store REDIS_URL selects; the memory one is warmed from the sink so a restart lets no duplicate through. */
+async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore> {
+  const { dedup, redisUrl } = app.config;
+  if (redisUrl) return createRedisStore({ url: redisUrl, ttlSeconds: dedup.ttlSeconds, log: app.log });
+  const store = createMemoryStore(dedup);
+  const loaded = await store.warm(sink.recent(Date.now() - dedup.ttlSeconds * 1000, dedup.maxEntries));
+  app.log.info({ loaded, sink: sink.name }, 'dedup store warmed from the sink');
+  return store;
+}
+
+/** The EventBridge receiver (SPEC §4): sink, dedup store and batcher, built here and closed in onClose. */
+export default async function events(app: FastifyInstance) {
+  const { ingest } = app.config;
+  const { metrics } = app;
+  const sink = await createSink(app.config, { log: app.log, metrics });
+  const store = await createStore(app, sink).catch(async (err: unknown) => {
+    await sink.close();
+    throw err;
+  });
+
+  const batcher = new GroupCommit<EventRecord, boolean>(async (records) => {
+    const end = metrics.sinkLatency.startTimer({ sink: sink.name });
+    try {
+      const held = await sink.write(records);
+      end({ outcome: 'ok' });
+      return records.map((r) => held.has(r.key));
+    } catch (err) {
+      end({ outcome: 'error' });
+      app.log.error({ err, sink: sink.name, events: records.length }, 'sink write failed');
+      throw err;
+    }
+  }, { maxSize: ingest.batchMaxSize, maxWaitMs: ingest.batchMaxWaitMs }, metrics);
+
+  // Runs after the server stopped taking requests (lifecycle answers 503): what is pending is
+  // written and answered before the sink closes (SPEC §4 shutdown).
+  app.addHook('onClose', async () => {
+    await batcher.drain();
+    await Promise.allSettled([sink.close(), store.close()]);
+  });
+
+  app.readiness.register('sink', () => sink.check());
+  app.readiness.register('dedup-store', () => store.check());
+
+  const ingestor = new EventIngestor({ store, batcher, metrics, log: app.log, queueMax: ingest.queueMax });
+  await app.register(eventRoutes, { ingestor });
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { z } from 'zod';
+import { errors } from '../errors.js';
+import { fieldProblems } from '../plugins/zod-validation.js';
+import type { EventIngestor } from './ingest.js';
+import {
+  eventBridgeBodySchema, eventBridgeHeadersSchema, ingestResponseSchema, parseEventBridgeBody,
+} from './schemas.js';
+
+/** The body picks its union branch by JSON type, so errors name fields like "3.detail". */
+const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => (data: unknown) => {
+  const result = httpPart === 'body' ? parseEventBridgeBody(data) : (schema as z.ZodType).safeParse(data);
+  return result.success ? { value: result.data } : { error: errors.validation(fieldProblems(result.error)) };
+};
+
+// summary and description feed the OpenAPI document (src/openapi reads them off the route table).
+const schema = {
+  summary: 'Receive EventBridge events (API destination target)',
+  description: 'Answers 200 only once every event is durable; 429 and 5xx are retried by EventBridge, other 4xx are final.',
+  body: eventBridgeBodySchema,
+  headers: eventBridgeHeadersSchema,
+  response: { 200: ingestResponseSchema },
+};
+
+/** POST /v1/events/eventbridge, the EventBridge API-destination target (SPEC §4). */
+export async function eventRoutes(app: FastifyInstance, opts: { ingestor: EventIngestor }) {
+  app.post<{ Body: z.output<typeof eventBridgeBodySchema>; Headers: z.output<typeof eventBridgeHeadersSchema> }>('/eventbridge', {
+    onRequest: app.authenticate.ingest,
+    validatorCompiler,
+    schema,
+  }, async (request) => {
+    const isArray = Array.isArray(request.body);
+    const events = Array.isArray(request.body) ? request.body : [request.body];
+    return opts.ingestor.ingest(events, { idempotencyKey: request.headers['idempotency-key'], isArray });
+  });
+}

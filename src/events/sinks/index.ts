@@ -1,0 +1,23 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Metrics } from '../../metrics.js';
+import { createFileSink } from './file.js';
+import { createHttpSink } from './http.js';
+import { createPostgresSink } from './postgres.js';
+import type { Sink } from './types.js';
+
+export type { EventRecord, Sink } from './types.js';
+
+/** The sink INGEST_SINK names, ready to write (folder or table created). */
+export async function createSink(config: Config, deps: { log: FastifyBaseLogger; metrics: Metrics }): Promise<Sink> {
+  const { ingest } = config;
+  switch (ingest.sink) {
+    case 'file':
+      return createFileSink(ingest.fileDir);
+    case 'postgres':
+      // config.ts guarantees DATABASE_URL with INGEST_SINK=postgres, INGEST_HTTP_URL with http.
+      return createPostgresSink({ connectionString: ingest.databaseUrl!, poolMax: ingest.databasePoolMax, log: deps.log });
+    case 'http':
+      return createHttpSink({ url: ingest.httpUrl!, budgetMs: ingest.httpTimeoutMs, metrics: deps.metrics });
+  }
+}

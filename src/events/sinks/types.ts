@@ -1,0 +1,29 @@
+import type { EventEnvelope } from '../schemas.js';
+
+/** What every sink stores per event (SPEC §4: the NDJSON line shape, the table columns). */
+export interface EventRecord {
+  key: string;
+  id: string;
+  receivedAt: string;
+  event: EventEnvelope;
+}
+
+/** A record seen by the sink, to warm the memory dedup store on start. */
+export interface SeenKey {
+  key: string;
+  receivedAtMs: number;
+}
+
+export interface Sink {
+  readonly name: 'file' | 'postgres' | 'http';
+  /**
+   * Makes a batch durable (fsync, commit, 2xx) or throws. Resolves with the keys the sink already
+   * held, which a sink that enforces uniqueness itself (PostgreSQL) can tell.
+   */
+  write(records: EventRecord[]): Promise<Set<string>>;
+  /** Keys stored at or after `sinceMs`, oldest first; a sink that cannot be read yields none. */
+  recent(sinceMs: number, limit: number): AsyncIterable<SeenKey>;
+  /** Throws when the sink is not usable (readiness). */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}

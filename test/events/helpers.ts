@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { App } from '../../src/app.js';
+import type { EventEnvelope } from '../../src/events/schemas.js';
+import type { EventRecord } from '../../src/events/sinks/types.js';
+import { buildTestApp, INGEST_KEY } from '../helpers/app.js';
+
+/** Real Genesys payloads (copied from the shared fixtures/eventbridge/). */
+export const fixture = (name: 'genesys-audit-user-presence' | 'genesys-conversation-customer-start'): EventEnvelope =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
+
+/** A fresh conversation event: its own conversation id, so its dedup key is new in every run. */
+export function makeEvent(): EventEnvelope {
+  const event = fixture('genesys-conversation-customer-start');
+  const conversationId = randomUUID();
+  const detail = event.detail as { topicName: string; eventBody: Record<string, unknown> };
+  detail.topicName = `v2.detail.events.conversation.${conversationId}.customer.start`;
+  detail.eventBody.conversationId = conversationId;
+  return { ...event, id: randomUUID() };
+}
+
+/** The same event re-published by Genesys: a new envelope id and time, the same detail. */
+export const republish = (e: EventEnvelope): EventEnvelope => ({ ...e, id: randomUUID(), time: new Date().toISOString() });
+
+/** The same JSON with every object's keys in reverse order, at every depth. */
+export function reverseKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(reverseKeys) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)])) as T;
+}
+
+/**
+ * Load shedding (tested on its own) is off: these tests hammer one process on purpose, and every
+ * answer they check must come from the receiver, not from a 503 OVERLOADED.
+ */
+export const NO_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' };
+
+export const buildEventsApp = (env: Record<string, string> = {}) => buildTestApp({ ...NO_SHEDDING, ...env });
+
+export const URL_PATH = '/v1/events/eventbridge';
+
+export function post(app: App, body: unknown, headers: Record<string, string> = {}) {
+  return app.inject({
+    method: 'POST',
+    url: URL_PATH,
+    headers: { 'x-api-key': INGEST_KEY, 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Every complete NDJSON record of a sink folder (a torn last line is skipped, as warm-up does). */
+export async function readRecords(dir: string): Promise<EventRecord[]> {
+  const records: EventRecord[] = [];
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ndjson')).sort()) {
+    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
+      try {
+        records.push(JSON.parse(line));
+      } catch {
+        // torn or empty line
+      }
+    }
+  }
+  return records;
+}
+
+/** How many times each key was stored. */
+export function countByKey(records: { key: string }[]) {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+  return counts;
+}
+
+/** The value of one Prometheus sample, e.g. metric(app, 'ingest_events_total{result="accepted"}'). */
+export async function metric(app: App, sample: string): Promise<number> {
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+/** Polls until `check` holds (for states a test cannot await directly, e.g. a queue filling up). */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
