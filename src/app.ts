@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
+import dataActionRoutes from './data-actions/routes.js';
+import events from './events/plugin.js';
 import { loggerOptions, RequestLogController } from './logger.js';
 import authPlugin from './plugins/auth.js';
 import errorHandler from './plugins/error-handler.js';
@@ -9,6 +11,9 @@ import healthPlugin from './plugins/health.js';
 import lifecycle from './plugins/lifecycle.js';
 import metricsPlugin from './plugins/metrics.js';
 import zodValidation from './plugins/zod-validation.js';
+import loadShedding from './plugins/load-shedding.js';
+import rateLimit from './plugins/rate-limit.js';
+import openapi from './openapi/route-table.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,9 +45,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(lifecycle);
   await app.register(errorHandler);
   await app.register(zodValidation);
+  await app.register(openapi);
   await app.register(metricsPlugin);
   await app.register(healthPlugin);
   await app.register(authPlugin);
+  // Before the route plugins: both attach to routes as they are declared (onRoute).
+  await app.register(loadShedding);
+  await app.register(rateLimit);
+  await app.register(dataActionRoutes, { prefix: '/v1/data-actions' });
+  await app.register(events, { prefix: '/v1/events' });
   return app;
 }
 

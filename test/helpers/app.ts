@@ -17,6 +17,10 @@ export function testConfig(env: Record<string, string | undefined> = {}) {
     INGEST_API_KEYS: INGEST_KEY,
     INGEST_FILE_DIR: mkdtempSync(join(tmpdir(), 'gdas-events-')),
     LOG_LEVEL: 'silent',
+    // Load shedding off unless a test is about it: parallel test files load both cores, and a
+    // 503 OVERLOADED would hide what the test checks. test/plugins/load-shedding.test.ts turns it on.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   });
 }

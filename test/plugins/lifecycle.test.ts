@@ -12,8 +12,10 @@ describe('graceful shutdown', () => {
   it('finishes in-flight requests while new ones get 503 with retry-after', async () => {
     const app = await buildApp(testConfig(), { logger: false });
     const handler = gate();
+    const entered = gate();
     const drain = gate(); // holds close() before the listener stops, as a slow drain would
     app.get('/slow', async () => {
+      entered.open();
       await handler.opened;
       return { done: true };
     });
@@ -21,7 +23,7 @@ describe('graceful shutdown', () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
 
     const inFlight = fetch(`${address}/slow`);
-    await new Promise((r) => setTimeout(r, 50)); // let the request reach its handler
+    await entered.opened;
     const closed = app.close();
 
     const late = await fetch(`${address}/slow`);

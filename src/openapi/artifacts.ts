@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { buildGenesysActions } from './genesys.js';
+
+export const OPENAPI_FILE = 'openapi/openapi.json';
+export const GENESYS_DIR = 'openapi/genesys';
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * A fixed configuration, independent of the caller's environment, so that the committed files
+ * are the same on every machine: defaults everywhere, placeholder keys, no backends.
+ */
+export function generatorConfig(ingestFileDir: string) {
+  return loadConfig({
+    DATA_ACTION_API_KEYS: 'generator',
+    INGEST_API_KEYS: 'generator',
+    INGEST_FILE_DIR: ingestFileDir,
+    LOG_LEVEL: 'silent',
+  });
+}
+
+/**
+ * Builds the real app (without listening) and renders every generated file, path → content.
+ * The OpenAPI document is exactly what GET /openapi.json serves with that configuration.
+ */
+export async function renderArtifacts(): Promise<Map<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'gdas-openapi-'));
+  const config = generatorConfig(dir);
+  const app = await buildApp(config, { logger: false });
+  try {
+    await app.ready();
+    const files = new Map([[OPENAPI_FILE, json(app.openapi.document())]]);
+    for (const [name, action] of buildGenesysActions(app.openapi.routes(), config)) files.set(`${GENESYS_DIR}/${name}`, json(action));
+    return files;
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin';
+import type { RouteOptions } from 'fastify';
+import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
+
+/** What the generators need to know about one route, taken from the route table itself. */
+export interface CollectedRoute {
+  method: string;
+  url: string;
+  schema: {
+    body?: unknown;
+    response?: Record<string, unknown>;
+    summary?: string;
+    description?: string;
+    hide?: boolean;
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    openapi: { routes(): CollectedRoute[]; document(): OpenApiDocument };
+  }
+}
+
+function collect(options: RouteOptions): CollectedRoute[] {
+  const methods = Array.isArray(options.method) ? options.method : [options.method];
+  const schema = (options.schema ?? {}) as CollectedRoute['schema'];
+  // HEAD twins of GET routes are Fastify's doing (exposeHeadRoutes), not part of the contract.
+  return methods.filter((m) => m !== 'HEAD').map((method) => ({ method: method.toUpperCase(), url: options.url, schema }));
+}
+
+/**
+ * Collects every route as it is declared (onRoute), so the OpenAPI document and the Genesys
+ * actions follow the routes that exist instead of a hand-kept list. Registered before the
+ * route plugins; serves the document at GET /openapi.json, built once on first request.
+ */
+export default fp(async (app) => {
+  const routes: CollectedRoute[] = [];
+  let cached: OpenApiDocument | undefined;
+  app.addHook('onRoute', (options) => {
+    routes.push(...collect(options));
+    cached = undefined;
+  });
+
+  const sorted = () => [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
+  app.decorate('openapi', {
+    routes: sorted,
+    document: () => (cached ??= buildOpenApiDocument(sorted(), app.config)),
+  });
+
+  app.get('/openapi.json', { logLevel: 'warn' }, async () => app.openapi.document());
+}, { name: 'openapi', dependencies: ['config', 'zod-validation'] });
