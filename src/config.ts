@@ -69,7 +69,8 @@ const fields = z.object({
   CACHE_MAX_ENTRIES: int(10_000, 1),
   CIRCUIT_FAILURE_THRESHOLD: int(5, 1),
   CIRCUIT_RESET_MS: int(10_000, 100),
-  RATE_LIMIT_MAX: int(600, 1),
+  // Per credential: one Genesys integration serves a whole contact centre (~100 data actions/s at peak).
+  RATE_LIMIT_MAX: int(6000, 1),
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
   INGEST_SINK: optional(z.enum(['file', 'postgres', 'http'])).transform((v) => v ?? 'file'),
   INGEST_FILE_DIR: optional(z.string()).transform((v) => v ?? './data/events'),

@@ -29,8 +29,8 @@ const include = z.string({ error: INCLUDE_RULE })
   .transform((v) => (v === '' ? [...SOURCES] : SOURCES.filter((s) => parts(v).includes(s))))
   .meta({ description: 'Sources to fetch, comma-separated subset of user,crm,orders (default: all)', example: 'user,crm' });
 
-// Strict integer, no numeric strings: the generated Genesys action sends `${input.rawRequest}`,
-// which keeps the contract's JSON types, and a coercing schema would publish a string|integer
+// Strict integer, no numeric strings: the generated Genesys action writes `ordersLimit` unquoted
+// (openapi/genesys/*.json requestTemplate), which keeps the contract's JSON type, and a coercing schema would publish a string|integer
 // union that a Genesys input contract cannot express. A quoted number means a hand-edited
 // request template, which the 400 names at the action's "Test" step.
 export const DEFAULT_ORDERS_LIMIT = 5;
