@@ -1,0 +1,104 @@
+// Starts the processes under test: the simulator (one for the whole run), the service with the
+// environment of a scenario, and the baselines compiled to dist/bench/baselines (so every side
+// runs as `node <file>.js` with identical flags, none of them through a TypeScript loader).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import type { BenchConfig } from './config.js';
+import { firstJsonLine, freePort, spawnNode, waitForHttp, type Proc } from './procs.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DATA_ACTION_KEY = 'bench-data-action-key';
+export const INGEST_KEY = 'bench-ingest-key';
+export const INGEST_KEY_HEADER = 'x-api-key';
+
+export interface SimUrls {
+  genesysLogin: string;
+  genesysApi: string;
+  crm: string;
+  orders: string;
+  collector: string;
+}
+
+export interface Running {
+  proc: Proc;
+  url: string;
+}
+
+export function compileBaselines(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'bench/tsconfig.baselines.json')], { stdio: 'inherit' });
+}
+
+export async function startSimulator(cfg: BenchConfig): Promise<{ proc: Proc; urls: SimUrls }> {
+  const proc = spawnNode('simulator', path.join(ROOT, 'dist/src/simulator/main.js'), {
+    env: { SIM_LATENCY_MS: String(cfg.backendLatencyMs), SIM_RECORD_REQUESTS: '0' },
+    nodeFlags: [],
+    pipeStdout: true,
+  });
+  const line = (await firstJsonLine(proc)) as { simulator: SimUrls };
+  return { proc, urls: line.simulator };
+}
+
+/** The backends' part of the environment, shared by the service and the fan-out baselines. */
+export function backendEnv(sim: SimUrls): Record<string, string> {
+  return {
+    GENESYS_CLIENT_ID: 'sim-client',
+    GENESYS_CLIENT_SECRET: 'sim-secret',
+    GENESYS_LOGIN_URL: sim.genesysLogin,
+    GENESYS_API_URL: sim.genesysApi,
+    CRM_BASE_URL: sim.crm,
+    CRM_API_KEY: 'sim-crm-key',
+    ORDERS_BASE_URL: sim.orders,
+    ORDERS_API_KEY: 'sim-orders-key',
+  };
+}
+
+export async function startService(name: string, env: Record<string, string>, cfg: BenchConfig, workDir: string): Promise<Running> {
+  const port = await freePort();
+  const flags = [...cfg.nodeFlags];
+  if (cfg.cpuProf) {
+    const dir = path.join(ROOT, 'bench/results/profiles');
+    mkdirSync(dir, { recursive: true });
+    flags.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`);
+  }
+  const proc = spawnNode(name, path.join(ROOT, 'dist/src/server.js'), {
+    // cwd is the scenario's scratch folder: the service loads a .env from its cwd, and none must leak in.
+    cwd: workDir,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: cfg.logLevel,
+      DATA_ACTION_API_KEYS: DATA_ACTION_KEY,
+      INGEST_API_KEYS: INGEST_KEY,
+      INGEST_API_KEY_HEADER: INGEST_KEY_HEADER,
+      // The inbound limiter (default 600/min per credential) would turn a load test into a 429 test.
+      RATE_LIMIT_MAX: '1000000000',
+      ...env,
+      ...cfg.serviceEnv,
+    },
+    nodeFlags: flags,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(proc, `${url}/healthz`);
+  return { proc, url };
+}
+
+export async function startBaseline(file: string, env: Record<string, string>, cfg: BenchConfig): Promise<Running> {
+  const port = await freePort();
+  const proc = spawnNode(file, path.join(ROOT, `dist/bench/baselines/${file}.js`), {
+    env: { PORT: String(port), LOG_LEVEL: cfg.logLevel, ...env },
+    nodeFlags: cfg.nodeFlags,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(proc, `${url}/healthz`);
+  return { proc, url };
+}
+
+/** False when the service answers the route with our 404 NOT_FOUND (the route is not built yet). */
+export async function routeExists(url: string, route: string, headers: Record<string, string>, body: string): Promise<boolean> {
+  const res = await request(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await res.body.text();
+  return !(res.statusCode === 404 && text.includes('NOT_FOUND') && text.includes('no route'));
+}

@@ -1,0 +1,88 @@
+// Scenarios 1 and 2: the customer-context fan-out under load, against the bare baselines.
+import type { ScenarioContext } from '../lib/context.js';
+import { scratchDir, stopAll, uniqueId } from '../lib/context.js';
+import { runLoad } from '../lib/load.js';
+import type { ScenarioReport } from '../lib/report.js';
+import { fmt } from '../lib/report.js';
+import { alternate, type Side } from '../lib/rounds.js';
+import { backendEnv, DATA_ACTION_KEY, routeExists, startBaseline, startService, type Running } from '../lib/stack.js';
+
+export const ROUTE = '/v1/data-actions/customer-context';
+
+type Body = () => string;
+export const uniqueBody: Body = () => JSON.stringify({ customerId: uniqueId('c'), userId: uniqueId('u') });
+const repeatedBody: Body = () => '{"customerId":"c-repeat-1","userId":"u-repeat-1"}';
+
+/** A load side that also counts 200 answers whose document says a source failed. */
+export function fanoutSide(name: string, target: Running, connections: number, body: Body, incomplete: Map<string, number>): Side {
+  incomplete.set(name, 0);
+  return {
+    name,
+    pid: target.proc.pid,
+    run: (durationS) => runLoad({
+      baseUrl: target.url, path: ROUTE, connections, durationS, body,
+      headers: { 'x-api-key': DATA_ACTION_KEY },
+      onResponse: (status, text) => {
+        if (status === 200 && !text.includes('"complete":true')) incomplete.set(name, incomplete.get(name)! + 1);
+      },
+    }),
+  };
+}
+
+export function serviceEnv(ctx: ScenarioContext, dir: string): Record<string, string> {
+  return { ...backendEnv(ctx.sim), INGEST_SINK: 'file', INGEST_FILE_DIR: `${dir}/events` };
+}
+
+async function fanout(ctx: ScenarioContext, id: string, cached: boolean): Promise<ScenarioReport> {
+  const { cfg } = ctx;
+  const scratch = scratchDir(id);
+  const report: ScenarioReport = {
+    id,
+    title: cached ? 'fan-out, repeated customer and user (cache path)' : 'fan-out, a new customer and user on every request (no cache can answer)',
+    status: 'ok',
+    settings: `${cfg.connections} connections, ${cfg.rounds} × ${cfg.durationS} s per side, backend latency ${cfg.backendLatencyMs} ms`,
+    sides: [], facts: [], targets: [],
+  };
+  let service: Running | undefined;
+  let parallel: Running | undefined;
+  let sequential: Running | undefined;
+  try {
+    service = await startService(`service-${id}`, serviceEnv(ctx, scratch.dir), cfg, scratch.dir);
+    parallel = await startBaseline('fanout-parallel', backendEnv(ctx.sim), cfg);
+    if (!cached) sequential = await startBaseline('fanout-sequential', backendEnv(ctx.sim), cfg);
+    const present = await routeExists(service.url, ROUTE, { 'x-api-key': DATA_ACTION_KEY }, '{}');
+    if (!present) report.status = 'route missing';
+
+    const body = cached ? repeatedBody : uniqueBody;
+    const incomplete = new Map<string, number>();
+    const sides = [
+      ...(present ? [fanoutSide('service', service, cfg.connections, body, incomplete)] : []),
+      fanoutSide('bare parallel', parallel, cfg.connections, body, incomplete),
+      ...(sequential ? [fanoutSide('bare sequential', sequential, cfg.connections, body, incomplete)] : []),
+    ];
+    const res = await alternate(sides, cfg);
+    report.sides = Object.values(res);
+    for (const [name, n] of incomplete) report.facts.push([`${name}: 200 answers with complete=false (a source failed or timed out)`, String(n)]);
+
+    const svc = res.service;
+    const bare = res['bare parallel']!;
+    const ratio = svc ? svc.rps / bare.rps : NaN;
+    report.facts.push(['service / bare parallel req/s', fmt.num(ratio, 3)]);
+    if (res['bare sequential']) report.facts.push(['service / bare sequential req/s', fmt.num(svc ? svc.rps / res['bare sequential'].rps : NaN, 3)]);
+    if (!cached) {
+      report.targets.push(
+        { name: 'fan-out req/s vs bare baseline', goal: '>= 0.85x', measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 0.85 : null },
+        { name: 'fan-out errors (non-2xx + socket)', goal: '0', measured: svc ? String(svc.non2xx + svc.errors) : '-', met: svc ? svc.non2xx + svc.errors === 0 : null },
+      );
+    } else if (svc) {
+      report.facts.push(['service p50 vs bare parallel p50 (ms)', `${fmt.num(svc.p50, 2)} vs ${fmt.num(bare.p50, 2)}`]);
+    }
+  } finally {
+    await stopAll(service, parallel, sequential);
+    scratch.cleanup();
+  }
+  return report;
+}
+
+export const fanoutNoCache = (ctx: ScenarioContext) => fanout(ctx, 'fanout', false);
+export const fanoutCache = (ctx: ScenarioContext) => fanout(ctx, 'fanout-cache', true);
