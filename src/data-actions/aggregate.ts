@@ -44,7 +44,7 @@ export async function aggregateCustomerContext(input: AggregateInput, deps: Aggr
     start('user', planUser(input, deps.sources)),
     start('crm', planCrm(input, deps.sources)),
     start('orders', planOrders(input, deps.sources)),
-  ]);
+  ]).finally(() => deadline.release());
 
   const sections = { user: section(user, NO_USER), crm: section(crm, NO_ACCOUNT), orders: section(orders, NO_ORDERS) };
   const failedSources = SOURCES.filter((s) => sections[s].status !== 'ok' && sections[s].status !== 'skipped');
@@ -88,7 +88,7 @@ function underBudget<T>(name: SourceName, call: (b: Budget) => Promise<Cached<T>
   const timedOut = () => upstream.timeout(BACKEND[name], budget.totalMs);
   const result = raceSignal(call(budget), budget.signal, timedOut)
     .catch((err: unknown) => Promise.reject(err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' ? timedOut() : err));
-  result.then(() => record('ok'), (err) => record(failed(err).status)).catch(() => undefined);
+  result.then(() => record('ok'), (err) => record(failed(err).status)).finally(() => budget.release()).catch(() => undefined);
   return result;
 }
 

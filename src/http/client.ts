@@ -3,6 +3,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { RetryPolicy } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { fromStatus, fromTransport, isConnectFailure, isReset, upstream, UpstreamError } from './errors.js';
+import { startBudget, type Budget } from './budget.js';
 import { backoffMs, retryAfterMs } from './retry.js';
 
 export { UpstreamError } from './errors.js';
@@ -92,9 +93,16 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
   }
 
   async function requestJson<T>(req: JsonRequest): Promise<{ status: number; body: T }> {
-    const endsAt = performance.now() + req.budgetMs;
-    const budget = AbortSignal.timeout(Math.max(0, Math.floor(req.budgetMs)));
-    const signal = req.signal ? AbortSignal.any([budget, req.signal]) : budget;
+    const budget = startBudget(req.budgetMs, req.signal);
+    try {
+      return await attempts<T>(req, budget);
+    } finally {
+      budget.release();
+    }
+  }
+
+  async function attempts<T>(req: JsonRequest, budget: Budget): Promise<{ status: number; body: T }> {
+    const { signal } = budget;
     const timedOut = () => upstream.timeout(req.target, req.budgetMs);
     for (let n = 1; ; n++) {
       const started = performance.now();
@@ -110,7 +118,7 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
       if (!result.retry || n >= req.retry.attempts) throw result.error;
       // The last attempt's duration estimates the next one: never start what cannot finish.
       const wait = result.retryAfterMs ?? backoffMs(req.retry, n);
-      if (wait + (performance.now() - started) > endsAt - performance.now()) throw result.error;
+      if (wait + (performance.now() - started) > budget.remainingMs()) throw result.error;
       opts.metrics.retries.inc({ target: req.target, reason: result.retry });
       try {
         await sleep(wait, undefined, { signal });
