@@ -25,6 +25,10 @@ const BACKEND: Record<SourceName, string> = { user: 'genesys', crm: 'crm', order
 
 // Time kept back from DATA_ACTION_DEADLINE_MS to normalise, serialise and write the answer.
 const ANSWER_MARGIN_MS = 25;
+// A source's budget ends this much before the deadline, so that the source itself settles with
+// what it has (orders so far, a stale cached value) before the deadline's safety net fires:
+// one timer owns each outcome, instead of two timers racing for the same instant.
+const SETTLE_MS = 15;
 
 /** A call to make under a budget, or why the source is skipped. */
 type Plan<T> = ((budget: Budget) => Promise<Cached<T>>) | string;
@@ -33,9 +37,11 @@ type Plan<T> = ((budget: Budget) => Promise<Cached<T>>) | string;
  * SPEC §3, customer context: start every requested source under its own budget inside the
  * request's deadline, wait for all of them, and answer one document whatever each one did.
  */
-export async function aggregateCustomerContext(input: AggregateInput, deps: AggregateDeps): Promise<CustomerContext> {
-  const started = performance.now();
-  const deadline = startBudget(deps.deadlineMs - ANSWER_MARGIN_MS);
+export async function aggregateCustomerContext(input: AggregateInput, deps: AggregateDeps, elapsedMs = 0): Promise<CustomerContext> {
+  // The deadline and latencyMs count from the request's arrival (`elapsedMs` before this call:
+  // body upload, auth, rate limit), as Genesys' own timeout does.
+  const started = performance.now() - elapsedMs;
+  const deadline = startBudget(deps.deadlineMs - ANSWER_MARGIN_MS - elapsedMs);
   const wanted = new Set(input.include ?? SOURCES);
   const start = <T>(name: SourceName, plan: Plan<T>) =>
     !wanted.has(name) ? 'not requested' : typeof plan === 'string' ? plan : underBudget(name, plan, deadline, deps);
@@ -76,9 +82,9 @@ function planOrders({ customerId, ordersLimit = DEFAULT_ORDERS_LIMIT }: Aggregat
   return async (budget) => ({ value: await orders.list(customerId, ordersLimit, budget), stale: false });
 }
 
-/** One source under min(its budget, the deadline); a source still running then is a timeout. */
+/** One source under min(its budget, the deadline); a source still running at the deadline is a timeout. */
 function underBudget<T>(name: SourceName, call: (b: Budget) => Promise<Cached<T>>, deadline: Budget, deps: AggregateDeps) {
-  const budget = startBudget(deps.budgetsMs[name], deadline);
+  const budget = startBudget(Math.min(deps.budgetsMs[name], deadline.remainingMs() - SETTLE_MS), deadline);
   const t0 = performance.now();
   const record = (status: string) => {
     deps.metrics.sourceLatency.observe({ source: name, status }, (performance.now() - t0) / 1000);
@@ -86,7 +92,7 @@ function underBudget<T>(name: SourceName, call: (b: Budget) => Promise<Cached<T>
   };
   // Whichever layer noticed first, a timeout is reported against the source's own budget.
   const timedOut = () => upstream.timeout(BACKEND[name], budget.totalMs);
-  const result = raceSignal(call(budget), budget.signal, timedOut)
+  const result = raceSignal(call(budget), deadline.signal, timedOut)
     .catch((err: unknown) => Promise.reject(err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' ? timedOut() : err));
   result.then(() => record('ok'), (err) => record(failed(err).status)).finally(() => budget.release()).catch(() => undefined);
   return result;

@@ -13,7 +13,8 @@ export interface DataAction<I extends z.ZodType, O extends z.ZodType> {
   summary: string;
   input: I;
   output: O;
-  run(input: z.output<I>, deps: AggregateDeps): Promise<z.input<O>>;
+  /** `elapsedMs`: time since the request arrived, spent before the handler, counted in the deadline. */
+  run(input: z.output<I>, deps: AggregateDeps, elapsedMs: number): Promise<z.input<O>>;
 }
 
 type Envelope = 'customerId' | 'complete' | 'failedSources' | 'latencyMs';
@@ -35,7 +36,7 @@ export const DATA_ACTIONS = [
     summary: 'Agent, CRM account and orders of a customer, fetched concurrently',
     input: customerContextInput,
     output: customerContextOutput,
-    run: (input, deps) => aggregateCustomerContext(input, deps),
+    run: (input, deps, elapsedMs) => aggregateCustomerContext(input, deps, elapsedMs),
   }),
   action({
     name: 'genesys-user',
@@ -43,7 +44,7 @@ export const DATA_ACTIONS = [
     summary: 'The Genesys Cloud user (agent) with presence and routing status',
     input: genesysUserInput,
     output: genesysUserOutput,
-    run: async (input, deps) => restrict(await aggregateCustomerContext({ ...input, include: ['user'] }, deps), 'user'),
+    run: async (input, deps, elapsedMs) => restrict(await aggregateCustomerContext({ ...input, include: ['user'] }, deps, elapsedMs), 'user'),
   }),
   action({
     name: 'crm-account',
@@ -51,7 +52,7 @@ export const DATA_ACTIONS = [
     summary: 'The CRM account of a customer',
     input: crmAccountInput,
     output: crmAccountOutput,
-    run: async (input, deps) => restrict(await aggregateCustomerContext({ ...input, include: ['crm'] }, deps), 'crm'),
+    run: async (input, deps, elapsedMs) => restrict(await aggregateCustomerContext({ ...input, include: ['crm'] }, deps, elapsedMs), 'crm'),
   }),
   action({
     name: 'orders',
@@ -59,7 +60,7 @@ export const DATA_ACTIONS = [
     summary: 'The active and pending orders of a customer',
     input: ordersInput,
     output: ordersOutput,
-    run: async (input, deps) => restrict(await aggregateCustomerContext({ ...input, include: ['orders'] }, deps), 'orders'),
+    run: async (input, deps, elapsedMs) => restrict(await aggregateCustomerContext({ ...input, include: ['orders'] }, deps, elapsedMs), 'orders'),
   }),
 ];
 
@@ -83,8 +84,8 @@ export default async function dataActionRoutes(app: FastifyInstance) {
     app.post(a.path, {
       onRequest: app.authenticate.dataActions,
       schema: { summary: a.summary, body: a.input, response: { 200: a.output } },
-    }, async (request) => {
-      const answer = await a.run(request.body, deps);
+    }, async (request, reply) => {
+      const answer = await a.run(request.body, deps, reply.elapsedTime);
       metrics.dataActionResults.inc({ route: a.name, complete: String((answer as { complete: boolean }).complete) });
       return answer;
     });

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Budget } from '../http/budget.js';
+import { raceSignal, startBudget, type Budget } from '../http/budget.js';
 import type { Metrics } from '../metrics.js';
 import { upstream, UpstreamError } from '../http/errors.js';
 
@@ -16,7 +16,7 @@ export interface Cached<V> {
 }
 
 export interface ReadThroughCache<V> {
-  /** The lookup that starts a backend call runs it under its caller's budget. */
+  /** Waits for the (possibly shared) backend call at most until the caller's budget ends. */
   get(key: string, budget: Budget): Promise<Cached<V>>;
 }
 
@@ -24,41 +24,48 @@ export interface CacheOptions<V> {
   name: string;
   ttlMs: number;
   max: number;
+  /** The source's own budget: a shared backend call runs under it, not under one caller's. */
+  budgetMs: number;
   metrics: Metrics;
   load: (key: string, budget: Budget) => Promise<V>;
 }
 
 /** A 404 is an answer, not a failure: serving the old record then would resurrect a deleted one. */
-const servesStale = (err: unknown) => err instanceof UpstreamError && err.code !== 'UPSTREAM_NOT_FOUND';
+const isNotFound = (err: unknown) => err instanceof UpstreamError && err.code === 'UPSTREAM_NOT_FOUND';
 
 export function createReadThroughCache<V extends object>(opts: CacheOptions<V>): ReadThroughCache<V> {
-  const cache = new LRUCache<string, V, Budget>({
+  const cache = new LRUCache<string, V>({
     max: opts.max,
     // lru-cache reads ttl 0 as "never expires"; 1 ms is the nearest to "always ask the backend".
     ttl: Math.max(1, opts.ttlMs),
     noDeleteOnFetchRejection: true,
-    fetchMethod: (key, _stale, { context }) => opts.load(key, context),
+    // Coalesced callers share this call, so it has its own budget: a caller that joins late is
+    // not cut short by the first caller's deadline, and the answer still fills the cache.
+    // lru-cache's signal fires when the entry is evicted or deleted mid-call.
+    fetchMethod: (key, _stale, { signal }) => {
+      const budget = startBudget(opts.budgetMs, signal);
+      return opts.load(key, budget).finally(() => budget.release());
+    },
   });
   const count = (result: 'hit' | 'miss' | 'stale') => opts.metrics.cache.inc({ cache: opts.name, result });
+  const timedOut = () => upstream.timeout(opts.name, opts.budgetMs);
 
   return {
     async get(key, budget) {
-      const status: LRUCache.Status<string, V, Budget> = {};
+      const status: LRUCache.Status<string, V> = {};
       try {
-        const value = await cache.fetch(key, { context: budget, status });
+        const value = await raceSignal(cache.fetch(key, { status }), budget.signal, timedOut);
         if (value === undefined) throw upstream.unreachable(opts.name);
+        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
         return { value, stale: false };
       } catch (err) {
-        const last = servesStale(err) ? cache.get(key, { allowStale: true, noDeleteOnStaleGet: true }) : undefined;
-        if (last === undefined) {
-          cache.delete(key);
-          throw err;
-        }
-        count('stale');
+        // lru-cache rejects a call whose entry was evicted meanwhile with a plain Error.
+        const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.name);
+        if (isNotFound(failure)) cache.delete(key);
+        const last = isNotFound(failure) ? undefined : cache.get(key, { allowStale: true, noDeleteOnStaleGet: true });
+        count(last === undefined ? 'miss' : 'stale');
+        if (last === undefined) throw failure;
         return { value: last, stale: true };
-      } finally {
-        // A coalesced ('inflight') lookup cost no backend call either.
-        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
       }
     },
   };

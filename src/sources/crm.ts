@@ -67,6 +67,7 @@ export function createCrmSource({ config, cacheMaxEntries, http, breaker, metric
   const cache = createReadThroughCache<CrmData>({
     name: 'crm-account',
     ttlMs: config.cacheTtlMs,
+    budgetMs: config.timeoutMs,
     max: cacheMaxEntries,
     metrics,
     load: (customerId, budget) => breaker.run(() => fetchAccount(customerId, budget)),

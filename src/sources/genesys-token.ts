@@ -10,6 +10,8 @@ import { upstream, UpstreamError } from '../http/errors.js';
 
 const TARGET = 'genesys login';
 const MAX_REFRESH_MARGIN_MS = 60_000;
+/** A token this close to expiry may lapse in flight: wait for the new one instead. */
+const EXPIRY_SAFETY_MS = 2_000;
 
 type GenesysConfig = Config['genesys'] & { clientId: string; clientSecret: string };
 
@@ -56,7 +58,7 @@ export interface TokenSource {
 
 export function createTokenSource(config: GenesysConfig): TokenSource {
   const client = sdkClient(config);
-  let current: { token: string; refreshAt: number } | undefined;
+  let current: { token: string; refreshAt: number; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
   async function login(): Promise<string> {
@@ -64,7 +66,8 @@ export function createTokenSource(config: GenesysConfig): TokenSource {
       const started = Date.now();
       const auth = await client.loginClientCredentialsGrant(config.clientId, config.clientSecret);
       const lifetime = (auth.tokenExpiryTime ?? started) - started;
-      current = { token: auth.accessToken, refreshAt: started + lifetime - Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10) };
+      const expiresAt = started + lifetime;
+      current = { token: auth.accessToken, expiresAt, refreshAt: expiresAt - Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10) };
       return auth.accessToken;
     } catch (err) {
       throw loginError(err, config.timeoutMs);
@@ -73,10 +76,17 @@ export function createTokenSource(config: GenesysConfig): TokenSource {
 
   return {
     get(signal, budgetMs) {
-      if (current && Date.now() < current.refreshAt) return Promise.resolve(current.token);
+      const now = Date.now();
+      if (current && now < current.refreshAt) return Promise.resolve(current.token);
       pending ??= login().finally(() => {
         pending = undefined;
       });
+      // Refreshing early must not make callers wait, nor fail them while login is slow or down:
+      // the token in hand serves until it really expires, and the refresh runs behind them.
+      if (current && now < current.expiresAt - EXPIRY_SAFETY_MS) {
+        pending.catch(() => undefined);
+        return Promise.resolve(current.token);
+      }
       return raceSignal(pending, signal, () => upstream.timeout(TARGET, budgetMs));
     },
     invalidate(token) {

@@ -88,6 +88,7 @@ export function createUserSource({ config, cacheMaxEntries, http, tokens, breake
   const cache = createReadThroughCache<UserData>({
     name: 'genesys-user',
     ttlMs: config.cacheTtlMs,
+    budgetMs: config.timeoutMs,
     max: cacheMaxEntries,
     metrics,
     load: (userId, budget) => breaker.run(() => fetchUser(userId, budget)),

@@ -48,6 +48,7 @@ export function createOrdersSource({ config, http, breaker }: OrdersSourceDeps):
     const items: OrderItem[] = [];
     let cursor: string | undefined;
     let lastPageMs = 0;
+    let dropped = false;
     do {
       // Stop with what we have rather than start a page the budget cannot see through.
       if (items.length > 0 && budget.remainingMs() < lastPageMs) break;
@@ -61,10 +62,15 @@ export function createOrdersSource({ config, http, breaker }: OrdersSourceDeps):
         throw err;
       }
       lastPageMs = performance.now() - started;
-      items.push(...result.results.slice(0, limit - items.length));
-      cursor = result.nextCursor ?? undefined;
+      const room = limit - items.length;
+      if (result.results.length > room) dropped = true;
+      items.push(...result.results.slice(0, room));
+      // An empty page or a cursor that does not move would loop until the budget ends.
+      const next = result.nextCursor || undefined;
+      if (next === cursor || (result.results.length === 0 && next !== undefined)) break;
+      cursor = next;
     } while (cursor !== undefined && items.length < limit);
-    return { count: items.length, hasMore: cursor !== undefined, items };
+    return { count: items.length, hasMore: dropped || cursor !== undefined, items };
   }
 
   return { list: (customerId, limit, budget) => breaker.run(() => list(customerId, limit, budget)) };
