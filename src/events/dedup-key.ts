@@ -24,7 +24,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 export function dedupKey(event: EventEnvelope, idempotencyKey?: string, index?: number): string {
   if (idempotencyKey !== undefined) {
-    return sha256(`idempotency-key\n${index === undefined ? idempotencyKey : `${idempotencyKey}:${index}`}`);
+    // Separate namespaces: header "K:0" on one event must not meet "K" on an array's first event.
+    return sha256(index === undefined ? `idempotency-key\n${idempotencyKey}` : `idempotency-key[]\n${idempotencyKey}\n${index}`);
   }
   return sha256(canonicalJson({ 'detail-type': event['detail-type'], detail: event.detail }));
 }

@@ -25,4 +25,11 @@ export default fp(async (app) => {
       return sendError(reply, errors.shuttingDown());
     }
   });
+
+  // A request in flight when close() began is answered on a connection that then closes:
+  // otherwise the idle keep-alive socket holds server.close() (and the sink's onClose) until its
+  // keep-alive timeout, past SHUTDOWN_TIMEOUT_MS.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 }, { name: 'lifecycle' });

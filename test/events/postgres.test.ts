@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createPostgresSink } from '../../src/events/sinks/postgres.js';
 import { DATABASE_URL, serverAvailable } from '../helpers/services.js';
 import { buildEventsApp, makeEvent, metric, post, republish, until } from './helpers.js';
 import { startProxy } from './proxy.js';
@@ -33,6 +35,24 @@ describe.skipIf(!postgresUp)('PostgreSQL sink', () => {
     expect(await rows([event.id])).toEqual([{ dedup_key: expect.stringMatching(/^[0-9a-f]{64}$/), event_id: event.id, event }]);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks.sink).toBe('ok');
     await app.close();
+  });
+
+  it('lets replicas that start together create the table once, and a restart still answers duplicates', async () => {
+    const table = `race_${randomBytes(3).toString('hex')}`;
+    for (let round = 0; round < 10; round++) {
+      const sinks = await Promise.all(Array.from({ length: 4 }, () =>
+        createPostgresSink({ connectionString: url(), poolMax: 2, table: `${table}_${round}`, log: pino({ level: 'silent' }) })));
+      await Promise.all(sinks.map((sink) => sink.close()));
+    }
+    const restarted = await buildEventsApp(env());
+    const event = makeEvent();
+    expect((await post(restarted, event)).json().accepted).toBe(1);
+    await restarted.close();
+    // A new process has an empty memory store: the table's key still answers `duplicate`.
+    const again = await buildEventsApp(env());
+    expect((await post(again, republish(event))).json().results).toEqual([{ id: expect.any(String), status: 'duplicate' }]);
+    expect(await rows([event.id])).toHaveLength(1);
+    await again.close();
   });
 
   it('stays idempotent after the dedup key expired', async () => {

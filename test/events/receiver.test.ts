@@ -89,6 +89,8 @@ describe('POST /v1/events/eventbridge (file sink)', () => {
     expect(batch.json()).toMatchObject({ accepted: 2, duplicates: 0 });
     const retried = await post(app, [makeEvent(), makeEvent()], { 'idempotency-key': `${key}-batch` });
     expect(retried.json()).toMatchObject({ accepted: 0, duplicates: 2 });
+    // "K:0" on one event and "K" on an array's first event are different keys.
+    expect((await post(app, makeEvent(), { 'idempotency-key': `${key}-batch:0` })).json().accepted).toBe(1);
   });
 
   it('answers a mixed array event by event, in order', async () => {

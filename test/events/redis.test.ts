@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import pino from 'pino';
 import { dedupKey } from '../../src/events/dedup-key.js';
+import { createRedisStore } from '../../src/events/dedup/redis.js';
 import { REDIS_URL, serverAvailable } from '../helpers/services.js';
 import { buildEventsApp, countByKey, makeEvent, post, readRecords, republish } from './helpers.js';
 import { startProxy } from './proxy.js';
@@ -56,6 +58,24 @@ describe.skipIf(!redisUp)('Redis dedup store', () => {
     // The other replica died mid-write; its claim expired.
     await redis.del(key);
     expect((await post(replicas[0]!, event)).json().accepted).toBe(1);
+  });
+
+  it("releases only its own claim, never the state another replica wrote after that claim expired", async () => {
+    const store = await createRedisStore({ url: REDIS_URL, ttlSeconds: 120, log: pino({ level: 'silent' }), keyPrefix: 'gdas:test-release:' });
+    const key = `k-${Date.now()}-${Math.random()}`;
+    expect(await store.claim(key)).toBe('claimed');
+    expect(await store.claim(key)).toBe('busy');
+    // Our claim expired mid-write; another replica stored the event and marked it done.
+    await redis.set(`gdas:test-release:${key}`, 'done', 'PX', 60_000);
+    await store.release(key); // our write failed after all
+    expect(await redis.get(`gdas:test-release:${key}`)).toBe('done');
+    expect(await store.claim(key)).toBe('done');
+
+    const own = `${key}-own`;
+    expect(await store.claim(own)).toBe('claimed');
+    await store.release(own);
+    expect(await redis.get(`gdas:test-release:${own}`)).toBeNull();
+    await store.close();
   });
 
   it('answers 503 while Redis is unreachable, loses nothing acknowledged and recovers', async () => {

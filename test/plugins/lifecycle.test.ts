@@ -36,6 +36,8 @@ describe('graceful shutdown', () => {
     handler.open();
     const res = await inFlight;
     expect(res.status).toBe(200);
+    // Closed after the answer, so an idle keep-alive socket cannot hold the drain open.
+    expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toEqual({ done: true });
     drain.open();
     await closed;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClaimOutcome, DedupStore } from './types.js';
@@ -17,9 +18,13 @@ export interface RedisStoreOptions {
 const CLAIM_TTL_MS = 60_000;
 const READY_WAIT_MS = 2000;
 
-// Claim and read the current state in one atomic step.
-const CLAIM = `if redis.call('SET', KEYS[1], 'in-progress', 'NX', 'PX', ARGV[1]) then return 'claimed' end
+// Claim and read the current state in one atomic step. A claim holds its owner's token.
+const CLAIM = `if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return 'claimed' end
 return redis.call('GET', KEYS[1])`;
+// Release only our own claim: if it expired during a slow write and another replica has since
+// stored the event and marked it done, deleting that would let the next redelivery in.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 /** Dedup shared by every replica through Redis (SPEC §4, when REDIS_URL is set). */
 export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupStore> {
@@ -50,17 +55,19 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupSt
     });
   });
 
+  const owner = `in-progress:${randomUUID()}`;
   return {
     name: 'redis',
     async claim(key): Promise<ClaimOutcome> {
-      const state = await redis.eval(CLAIM, 1, prefix + key, CLAIM_TTL_MS) as string | null;
+      const state = await redis.eval(CLAIM, 1, prefix + key, CLAIM_TTL_MS, owner) as string | null;
       return state === 'claimed' || state === 'done' ? state : 'busy';
     },
+    // After a durable write "done" is true whoever holds the key now, so this one is unconditional.
     async commit(key) {
       await redis.set(prefix + key, 'done', 'PX', opts.ttlSeconds * 1000);
     },
     async release(key) {
-      await redis.del(prefix + key);
+      await redis.eval(RELEASE, 1, prefix + key, owner);
     },
     async check() {
       await redis.ping();

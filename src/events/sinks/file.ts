@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline';
 import type { EventRecord, SeenKey, Sink } from './types.js';
 
 const FILE_NAME = /^events-\d{4}-\d{2}-\d{2}\.ndjson$/;
-const DAY_MS = 86_400_000;
 
 /** Daily files by UTC date, so old days can be archived or deleted as whole files. */
 export const fileNameFor = (ms: number) => `events-${new Date(ms).toISOString().slice(0, 10)}.ndjson`;
@@ -34,7 +33,7 @@ async function syncDir(dir: string) {
 /** NDJSON sink (SPEC §4): one line `{key, id, receivedAt, event}` per event, one fsync per batch. */
 export async function createFileSink(dir: string): Promise<Sink> {
   await mkdir(dir, { recursive: true });
-  let current: { name: string; fh: FileHandle; needsNewline: boolean } | undefined;
+  let current: { name: string; fh: FileHandle; size: number; needsNewline: boolean } | undefined;
 
   async function openFile(name: string) {
     const fh = await open(join(dir, name), 'a+');
@@ -44,7 +43,7 @@ export async function createFileSink(dir: string): Promise<Sink> {
       // After a crash the last line may be torn: the next append starts on a fresh line.
       const last = Buffer.alloc(1);
       if (size > 0) await fh.read(last, 0, 1, size - 1);
-      return { name, fh, needsNewline: size > 0 && last[0] !== 0x0a };
+      return { name, fh, size, needsNewline: size > 0 && last[0] !== 0x0a };
     } catch (err) {
       await fh.close();
       throw err;
@@ -66,12 +65,16 @@ export async function createFileSink(dir: string): Promise<Sink> {
         current = await openFile(name);
       }
       const lines = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+      const data = current.needsNewline ? `\n${lines}` : lines;
       try {
-        await current.fh.appendFile(current.needsNewline ? `\n${lines}` : lines);
+        await current.fh.appendFile(data);
         await current.fh.datasync();
+        current.size += Buffer.byteLength(data);
         current.needsNewline = false;
       } catch (err) {
-        // The file's state is unknown (partial write?): reopen and re-check its last byte next time.
+        // The batch is answered 503 and EventBridge sends it again: the lines that did reach the
+        // file must go, or the retry would store them twice (ENOSPC and EIO cut batches halfway).
+        await current.fh.truncate(current.size).then(() => current?.fh.datasync()).catch(() => undefined);
         await closeCurrent();
         throw err;
       }
@@ -79,7 +82,8 @@ export async function createFileSink(dir: string): Promise<Sink> {
     },
     // The memory store's LRU bounds what is kept, so every line of the window is offered.
     async *recent(sinceMs) {
-      const first = fileNameFor(sinceMs - DAY_MS);
+      // Files are named by the day they were written, never before their records' receivedAt.
+      const first = fileNameFor(sinceMs);
       const names = (await readdir(dir)).filter((n) => FILE_NAME.test(n) && n >= first).sort();
       for (const name of names) {
         const lines = createInterface({ input: createReadStream(join(dir, name)), crlfDelay: Infinity });

@@ -14,6 +14,30 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const COLUMNS = 4;
 
 /**
+ * Replicas starting together race on CREATE ... IF NOT EXISTS (23505, or 42710 on the table's
+ * row type): a transaction-scoped advisory lock lets one create while the others wait.
+ */
+async function createTable(pool: pg.Pool, table: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+      dedup_key text PRIMARY KEY,
+      event_id text NOT NULL,
+      received_at timestamptz NOT NULL,
+      event jsonb NOT NULL)`);
+    await client.query(`CREATE INDEX IF NOT EXISTS ${table}_received_at ON ${table} (received_at)`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * PostgreSQL sink (SPEC §4): one multi-row INSERT per batch, idempotent on its own through the
  * primary key, so an event redelivered after its dedup key expired is still stored once.
  */
@@ -31,18 +55,10 @@ export async function createPostgresSink(opts: PostgresSinkOptions): Promise<Sin
   pool.on('error', (err) => opts.log.warn({ err }, 'postgres sink: idle connection lost'));
 
   try {
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
-      dedup_key text PRIMARY KEY,
-      event_id text NOT NULL,
-      received_at timestamptz NOT NULL,
-      event jsonb NOT NULL)`);
-    await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_received_at ON ${table} (received_at)`);
+    await createTable(pool, table);
   } catch (err) {
-    // Two replicas starting together may race on IF NOT EXISTS (unique_violation on the catalog).
-    if ((err as { code?: string }).code !== '23505') {
-      await pool.end();
-      throw err;
-    }
+    await pool.end();
+    throw err;
   }
 
   return {
@@ -56,11 +72,10 @@ export async function createPostgresSink(opts: PostgresSinkOptions): Promise<Sin
       const inserted = new Set(rows.map((r) => r.dedup_key));
       return new Set(records.map((r) => r.key).filter((k) => !inserted.has(k)));
     },
-    async *recent(sinceMs, limit) {
-      const { rows } = await pool.query<{ dedup_key: string; received_at: Date }>(
-        `SELECT dedup_key, received_at FROM ${table} WHERE received_at >= $1 ORDER BY received_at DESC LIMIT $2`,
-        [new Date(sinceMs), limit]);
-      for (const r of rows.reverse()) yield { key: r.dedup_key, receivedAtMs: r.received_at.getTime() };
+    // Nothing to warm: the primary key is the dedup store of record (ON CONFLICT answers
+    // `duplicate`), and reading a day of keys at start would only delay listening.
+    async *recent() {
+      yield* [];
     },
     async check() {
       await pool.query('SELECT 1');
