@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../src/simulator/index.js';
 import { freePort, spawnService, waitHealthy } from './helpers/process.js';
 
 describe('the service process', () => {
@@ -24,5 +25,27 @@ describe('the service process', () => {
     service.child.kill('SIGTERM');
     expect(await service.exited).toEqual({ code: 0, signal: null });
     expect(service.output()).toContain('draining');
+  });
+
+  it('answers a request in flight at SIGTERM, then closes its keep-alive connection and exits 0', async () => {
+    const sim = await startSimulator();
+    sim.setFault('crm', { latencyMs: 800 });
+    const port = await freePort();
+    const service = spawnService({
+      DATA_ACTION_API_KEYS: 'k', INGEST_API_KEYS: 'k', INGEST_FILE_DIR: `/tmp/gdas-server-test-${port}`,
+      CRM_BASE_URL: sim.urls.crm, CRM_API_KEY: 'sim-crm-key', SHUTDOWN_TIMEOUT_MS: '5000',
+    }, port);
+    await waitHealthy(service); // fetch keeps this connection alive for the next request
+    const inFlight = fetch(`${service.url}/v1/data-actions/crm-account`, {
+      method: 'POST', headers: { 'x-api-key': 'k', 'content-type': 'application/json' }, body: '{"customerId":"c-1"}',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    service.child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect((await res.json()).crm.status).toBe('ok');
+    // Exit 0: drained before close-with-grace's SHUTDOWN_TIMEOUT_MS would force exit 1.
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    await sim.close();
   });
 });
