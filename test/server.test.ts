@@ -43,7 +43,7 @@ describe('the service process', () => {
     service.child.kill('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(200);
-    expect((await res.json()).crm.status).toBe('ok');
+    expect(((await res.json()) as { crm: { status: string } }).crm.status).toBe('ok');
     // Exit 0: drained before close-with-grace's SHUTDOWN_TIMEOUT_MS would force exit 1.
     expect(await service.exited).toEqual({ code: 0, signal: null });
     await sim.close();

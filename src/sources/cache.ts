@@ -59,7 +59,17 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
         return { value, stale: false };
       } catch (err) {
-        // lru-cache rejects a call whose entry was evicted meanwhile with a plain Error.
+        // lru-cache rejects a call whose entry was evicted meanwhile (a full cache) with a plain
+        // Error: the backend was never asked, so ask it now, uncached, under this caller's budget.
+        if (!(err instanceof UpstreamError) && !budget.signal.aborted) {
+          try {
+            const value = await opts.load(key, budget);
+            count('miss');
+            return { value, stale: false };
+          } catch (direct) {
+            err = direct;
+          }
+        }
         const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.name);
         if (isNotFound(failure)) cache.delete(key);
         const last = isNotFound(failure) ? undefined : cache.get(key, { allowStale: true, noDeleteOnStaleGet: true });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { dataActionApp, startSimulator, type Simulator } from '../data-actions/helpers.js';
 
 // Genesys Cloud allows ~300 requests per minute per token (SPEC §3): one login for everybody,
@@ -8,7 +8,13 @@ import { dataActionApp, startSimulator, type Simulator } from '../data-actions/h
 let sim: Simulator;
 let close: (() => Promise<void>) | undefined;
 beforeAll(async () => { sim = await startSimulator(); });
-afterEach(async () => { await close?.(); close = undefined; sim.reset(); });
+afterEach(async () => {
+  vi.useRealTimers();
+  await close?.();
+  close = undefined;
+  sim.reset();
+  sim.configure({ tokenTtlSeconds: 86_400 });
+});
 afterAll(async () => sim.close());
 
 async function setup(env: Record<string, string> = {}) {
@@ -41,11 +47,19 @@ it('logs in again and retries once when Genesys refuses a revoked token', async 
 });
 
 it('reports unavailable when even a fresh token is refused, and caches nothing', async () => {
-  const { post } = await setup();
+  const { post, metric } = await setup();
   sim.setFault('users', { kind: 'status', status: 401 });
   const body = (await post('genesys-user', { userId: 'u-1' })).json();
   expect(body.user).toMatchObject({ status: 'unavailable', error: 'genesys refused our credentials (HTTP 401)' });
   expect([sim.hits('login'), sim.hits('users')]).toEqual([2, 2]);
+  // The failure was not cached: once Genesys accepts the token again, the next lookup asks it
+  // (with the fresh token, no third login) and gets the user.
+  sim.clearFaults();
+  const again = (await post('genesys-user', { userId: 'u-1' })).json();
+  expect(again.user).toMatchObject({ status: 'ok', stale: false, id: 'u-1' });
+  expect([sim.hits('login'), sim.hits('users')]).toEqual([2, 3]);
+  expect(await metric('cache_lookups_total', { cache: 'genesys-user', result: 'hit' })).toBe(0);
+  expect(await metric('cache_lookups_total', { cache: 'genesys-user', result: 'stale' })).toBe(0);
 });
 
 it('serves the last user, flagged stale, when Genesys fails after the TTL', async () => {
@@ -80,4 +94,25 @@ it('reports ready only once the Genesys login works', async () => {
   expect(first.statusCode).toBe(503);
   expect(first.json().checks['genesys-login']).toMatch(/^failed: genesys login answered HTTP 503/);
   expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks['genesys-login']).toBe('ok');
+});
+
+it('keeps serving with the token in hand while its early refresh is slow, instead of waiting for it', async () => {
+  // A 10-minute token is refreshed 1 minute before expiry (min(60 s, 10% of its life)). Only the
+  // clock (Date) is moved forward into that minute; timers, sockets and the simulator run for real.
+  sim.configure({ tokenTtlSeconds: 600 });
+  const { post } = await setup({ GENESYS_TIMEOUT_MS: '800' });
+  expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
+  expect(sim.hits('login')).toBe(1);
+
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 560_000 }); // 40 s before expiry
+  sim.setFault('login', { kind: 'hang' });
+  const body = (await post('genesys-user', { userId: 'u-2' })).json();
+  expect(body.user).toMatchObject({ status: 'ok', id: 'u-2' });
+  const [first, second] = sim.requests('users');
+  expect(second!.headers.authorization).toBe(first!.headers.authorization);
+  // The refresh did start, behind the caller, and only once for every caller meanwhile.
+  await vi.waitFor(() => expect(sim.hits('login')).toBe(2));
+  expect((await post('genesys-user', { userId: 'u-3' })).json().user).toMatchObject({ status: 'ok', id: 'u-3' });
+  expect(sim.hits('login')).toBe(2);
+  sim.clearFaults();
 });
