@@ -58,7 +58,8 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         if (value === undefined) throw upstream.unreachable(opts.name);
         count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
         return { value, stale: false };
-      } catch (err) {
+      } catch (caught) {
+        let err = caught;
         // lru-cache rejects a call whose entry was evicted meanwhile (a full cache) with a plain
         // Error: the backend was never asked, so ask it now, uncached, under this caller's budget.
         if (!(err instanceof UpstreamError) && !budget.signal.aborted) {
