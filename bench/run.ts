@@ -6,7 +6,7 @@ import { benchConfig, machine } from './lib/config.js';
 import type { ScenarioContext } from './lib/context.js';
 import type { ScenarioReport } from './lib/report.js';
 import { writeResults } from './lib/report.js';
-import { compileBaselines, ROOT, startSimulator } from './lib/stack.js';
+import { compileBaselines, PRODUCTION_NODE_OPTIONS, ROOT, startSimulator } from './lib/stack.js';
 import { fanoutCache, fanoutNoCache } from './scenarios/fanout.js';
 import { ingestFile, ingestPostgres } from './scenarios/ingest.js';
 import { lightLoadLatency } from './scenarios/latency.js';
@@ -58,6 +58,7 @@ const meta = {
   processes: 'simulator, service (node dist/src/server.js) and each baseline (node dist/bench/baselines/*.js) are separate processes, same node flags',
   'service env overrides': Object.keys(cfg.serviceEnv).length ? cfg.serviceEnv : '(none: as shipped, except RATE_LIMIT_MAX=1e9)',
   'node flags': cfg.nodeFlags.join(' ') || '(none)',
+  'service NODE_OPTIONS': `${PRODUCTION_NODE_OPTIONS || '(none)'} (the Dockerfile's, as shipped; the baselines run without)`,
   logging: `LOG_LEVEL=${cfg.logLevel} for the service and the baselines, one line per request, stdout to /dev/null`,
   'total time': `${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`,
 };

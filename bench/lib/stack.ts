@@ -2,7 +2,7 @@
 // environment of a scenario, and the baselines compiled to dist/bench/baselines (so every side
 // runs as `node <file>.js` with identical flags, none of them through a TypeScript loader).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -13,6 +13,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DATA_ACTION_KEY = 'bench-data-action-key';
 export const INGEST_KEY = 'bench-ingest-key';
 export const INGEST_KEY_HEADER = 'x-api-key';
+
+/** The NODE_OPTIONS line of the Dockerfile: the service is measured with the flags it ships with. */
+export const PRODUCTION_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
 
 export interface SimUrls {
   genesysLogin: string;
@@ -73,8 +76,10 @@ export async function startService(name: string, env: Record<string, string>, cf
       DATA_ACTION_API_KEYS: DATA_ACTION_KEY,
       INGEST_API_KEYS: INGEST_KEY,
       INGEST_API_KEY_HEADER: INGEST_KEY_HEADER,
-      // The inbound limiter (default 600/min per credential) would turn a load test into a 429 test.
+      // The inbound limiter (default 6000/min per credential) would turn a load test into a 429 test.
       RATE_LIMIT_MAX: '1000000000',
+      // As shipped: the production image's V8 flags (Dockerfile ENV NODE_OPTIONS).
+      NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
       ...env,
       ...cfg.serviceEnv,
     },

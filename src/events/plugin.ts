@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import { GroupCommit } from './batcher.js';
 import { createMemoryStore } from './dedup/memory.js';
@@ -7,10 +8,25 @@ import { EventIngestor } from './ingest.js';
 import { eventRoutes } from './routes.js';
 import { createSink, type EventRecord, type Sink } from './sinks/index.js';
 
+// Measured: ~77 B per key in the memory store (compact keys), plus the app's own ~100 MB of heap.
+const HEAP_PER_KEY = 100;
+const HEAP_BASE = 128 * 1024 * 1024;
+
+/** A heap cap (NODE_OPTIONS=--max-old-space-size) too small for the store ends in an out-of-memory crash: say so at start. */
+function warnIfHeapTooSmall(app: FastifyInstance, maxEntries: number) {
+  const limit = getHeapStatistics().heap_size_limit;
+  const need = HEAP_BASE + maxEntries * HEAP_PER_KEY;
+  if (limit < need) {
+    app.log.warn({ heapLimitMB: Math.round(limit / 2 ** 20), neededMB: Math.round(need / 2 ** 20), dedupMaxEntries: maxEntries },
+      'the V8 heap limit is small for DEDUP_MAX_ENTRIES: raise --max-old-space-size in NODE_OPTIONS, lower DEDUP_MAX_ENTRIES or set REDIS_URL');
+  }
+}
+
 /** The store REDIS_URL selects; the memory one is warmed from the sink so a restart lets no duplicate through. */
 async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore> {
   const { dedup, redisUrl } = app.config;
   if (redisUrl) return createRedisStore({ url: redisUrl, ttlSeconds: dedup.ttlSeconds, log: app.log });
+  warnIfHeapTooSmall(app, dedup.maxEntries);
   const store = createMemoryStore(dedup);
   const loaded = await store.warm(sink.recent(Date.now() - dedup.ttlSeconds * 1000, dedup.maxEntries));
   app.log.info({ loaded, sink: sink.name }, 'dedup store warmed from the sink');
