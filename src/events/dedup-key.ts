@@ -1,16 +1,30 @@
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from './schemas.js';
 
-/** JSON with object keys sorted at every depth: the same event hashes the same however it was serialised. */
+/**
+ * JSON with object keys sorted at every depth: the same event hashes the same however it was
+ * serialised. Plain loops and one string: this runs for every event (a third of the receiver's
+ * own CPU in a profile of the Object.entries/sort/map/join version).
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, like `<` on strings.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
