@@ -1,30 +1,16 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATA_KEY } from '../helpers/app.js';
-import { dataActionApp, startSimulator, type Simulator } from './helpers.js';
+import { withSimulator } from './helpers.js';
 
 // Who owns a source's outcome when its budget ends (SPEC §3): the source itself, with what it
 // has (the orders so far, the last cached value), not a timeout from a timer racing it; and the
 // deadline counts from the request's arrival, as Genesys' own timeout does.
 
-let sim: Simulator;
-let close: (() => Promise<void>) | undefined;
-beforeAll(async () => { sim = await startSimulator(); });
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-  sim.reset();
-  sim.configure({ ordersPerCustomer: 7, ordersPageMax: 10 });
-});
-afterAll(async () => sim.close());
-
-async function setup(env: Record<string, string> = {}) {
-  const ctx = await dataActionApp(sim, env);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const t = withSimulator();
+const { setup } = t;
 
 /** Polls `cond` every few ms; the simulator runs in this process, so its timers are ordered with ours. */
 async function until(cond: () => boolean, timeoutMs = 5000) {
@@ -38,20 +24,20 @@ async function until(cond: () => boolean, timeoutMs = 5000) {
 describe('a budget that ends while the source is still working', () => {
   it('answers the orders so far with hasMore when the budget ends on a later page, every time', async () => {
     const { post } = await setup({ ORDERS_TIMEOUT_MS: '600' });
-    sim.configure({ ordersPerCustomer: 7, ordersPageMax: 1 });
+    t.sim.configure({ ordersPerCustomer: 7, ordersPageMax: 1 });
     for (let run = 0; run < 5; run += 1) {
-      sim.clearFaults();
+      t.sim.clearFaults();
       // Page 1 takes 150 ms; the hang is installed while it is on its way, so page 2 hangs.
-      sim.setLatency('orders', 150);
-      const before = sim.hits('orders');
+      t.sim.setLatency('orders', 150);
+      const before = t.sim.hits('orders');
       const answer = post('orders', { customerId: 'c-1', ordersLimit: 5 });
-      await until(() => sim.hits('orders') > before);
-      sim.setFault('orders', { kind: 'hang' });
+      await until(() => t.sim.hits('orders') > before);
+      t.sim.setFault('orders', { kind: 'hang' });
       const body = (await answer).json();
       expect(body.orders, `run ${run}`).toMatchObject({ status: 'ok', error: '', count: 1, hasMore: true });
       expect(body.orders.items.map((o: { orderId: string }) => o.orderId)).toEqual(['o-c-1-1']);
       expect(body).toMatchObject({ complete: true, failedSources: '' });
-      expect(sim.hits('orders') - before).toBe(2); // page 1, then the hanging page 2 and nothing after
+      expect(t.sim.hits('orders') - before).toBe(2); // page 1, then the hanging page 2 and nothing after
     }
   });
 
@@ -63,8 +49,8 @@ describe('a budget that ends while the source is still working', () => {
     const first = (await post('customer-context', payload)).json();
     expect(first).toMatchObject({ complete: true, user: { status: 'ok', stale: false }, crm: { status: 'ok', stale: false } });
     await sleep(80);
-    sim.setFault('users', { kind: 'hang' });
-    sim.setFault('crm', { kind: 'hang' });
+    t.sim.setFault('users', { kind: 'hang' });
+    t.sim.setFault('crm', { kind: 'hang' });
     for (let run = 0; run < 5; run += 1) {
       const body = (await post('customer-context', payload)).json();
       expect(body, `run ${run}`).toMatchObject({
@@ -84,7 +70,7 @@ describe('the deadline', () => {
   it('counts from the arrival of the request, not from the end of its body', async () => {
     const BODY_DELAY_MS = 700;
     const { app } = await setup({ DATA_ACTION_DEADLINE_MS: '1000' });
-    for (const b of ['login', 'users', 'crm', 'orders'] as const) sim.setFault(b, { kind: 'hang' });
+    for (const b of ['login', 'users', 'crm', 'orders'] as const) t.sim.setFault(b, { kind: 'hang' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const payload = JSON.stringify({ customerId: 'c-1', userId: 'u-1' });

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { DATA_KEY, testConfig } from '../helpers/app.js';
@@ -34,6 +35,37 @@ export async function dataActionApp(sim: Simulator, env: Record<string, string |
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
   };
   return { app, post, metric };
+}
+
+/**
+ * One simulator per test file and one app per test: `setup(env)` builds the app; after each test
+ * the app closes and the simulator's faults, counters and settings go back to their defaults.
+ */
+export function withSimulator() {
+  let sim: Simulator | undefined;
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => { sim = await startSimulator(); });
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+    sim?.reset();
+    sim?.configure({ ordersPerCustomer: 7, ordersPageMax: 10, tokenTtlSeconds: 86_400 });
+  });
+  afterAll(async () => sim?.close());
+  const started = () => {
+    if (!sim) throw new Error('the simulator starts in beforeAll');
+    return sim;
+  };
+  return {
+    get sim() {
+      return started();
+    },
+    async setup(env: Record<string, string> = {}) {
+      const ctx = await dataActionApp(started(), env);
+      close = () => ctx.app.close();
+      return ctx;
+    },
+  };
 }
 
 export { startSimulator };

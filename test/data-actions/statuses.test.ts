@@ -1,20 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dataActionApp, startSimulator, type Simulator } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { withSimulator } from './helpers.js';
 
 // One status of SPEC §3 per case, each provoked by a simulator fault; every case checks the
 // answer, what the backends saw and, where it tells something, a metric.
 
-let sim: Simulator;
-let close: (() => Promise<void>) | undefined;
-beforeAll(async () => { sim = await startSimulator(); });
-afterEach(async () => { await close?.(); close = undefined; sim.reset(); });
-afterAll(async () => sim.close());
-
-async function setup(env: Record<string, string> = {}) {
-  const ctx = await dataActionApp(sim, env);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const t = withSimulator();
+const { setup } = t;
 
 const timed = async <T>(fn: () => Promise<T>) => {
   const t0 = performance.now();
@@ -34,14 +25,14 @@ describe('POST /v1/data-actions/customer-context', () => {
     expect(body.orders).toMatchObject({ status: 'ok', count: 5, hasMore: true });
     expect(Object.values(body.orders.items[0])).not.toContain(null);
 
-    const [user] = sim.requests('users');
+    const [user] = t.sim.requests('users');
     expect(user).toMatchObject({ path: '/api/v2/users/u-1', query: { expand: 'presence,routingStatus' } });
     expect(user!.headers.authorization).toMatch(/^Bearer /);
-    const [crm] = sim.requests('crm');
+    const [crm] = t.sim.requests('crm');
     expect(crm).toMatchObject({ query: { id: 'c-1', include: 'preferences,subscriptions' } });
     expect(crm!.headers['x-api-key']).toBe('sim-crm-key');
-    expect(sim.requests('orders')[0]!.body).toEqual({ customerId: 'c-1', status: ['ACTIVE', 'PENDING'], limit: 5 });
-    expect(sim.hits('login')).toBe(1);
+    expect(t.sim.requests('orders')[0]!.body).toEqual({ customerId: 'c-1', status: ['ACTIVE', 'PENDING'], limit: 5 });
+    expect(t.sim.hits('login')).toBe(1);
     expect(await metric('data_action_source_results_total', { source: 'crm', status: 'ok' })).toBe(1);
     expect(await metric('data_action_requests_total', { route: 'customer-context', complete: 'true' })).toBe(1);
   });
@@ -56,7 +47,7 @@ describe('POST /v1/data-actions/customer-context', () => {
 
   it('reports timeout for one slow source near its budget while the others answer', async () => {
     const { post, metric } = await setup({ CRM_TIMEOUT_MS: '300' });
-    sim.setFault('crm', { latencyMs: 3000 });
+    t.sim.setFault('crm', { latencyMs: 3000 });
     const { value: res, ms } = await timed(() => post('customer-context', { customerId: 'c-1', userId: 'u-1' }));
     const body = res.json();
     expect(body.crm).toMatchObject({ status: 'timeout', error: 'crm did not answer within 300 ms' });
@@ -64,27 +55,27 @@ describe('POST /v1/data-actions/customer-context', () => {
     expect(body.failedSources).toBe('crm');
     expect(ms).toBeGreaterThanOrEqual(280);
     expect(ms).toBeLessThan(1200);
-    expect(sim.hits('crm')).toBe(1);
+    expect(t.sim.hits('crm')).toBe(1);
     expect(await metric('data_action_source_results_total', { source: 'crm', status: 'timeout' })).toBe(1);
   });
 
   it('answers by DATA_ACTION_DEADLINE_MS when every backend hangs, login included', async () => {
     const { post } = await setup({ DATA_ACTION_DEADLINE_MS: '800' });
-    for (const b of ['login', 'users', 'crm', 'orders'] as const) sim.setFault(b, { kind: 'hang' });
+    for (const b of ['login', 'users', 'crm', 'orders'] as const) t.sim.setFault(b, { kind: 'hang' });
     const { value: res, ms } = await timed(() => post('customer-context', { customerId: 'c-1', userId: 'u-1' }));
     const body = res.json();
     expect([body.user.status, body.crm.status, body.orders.status]).toEqual(['timeout', 'timeout', 'timeout']);
     expect(body.latencyMs).toBeLessThanOrEqual(800);
     expect(ms).toBeLessThan(2000); // inject and a busy 2-core machine add to the service's own time
     // Nothing was retried: a hang ends with the budget, and no wait fits after it.
-    for (const b of ['login', 'crm', 'orders'] as const) expect(sim.hits(b)).toBeLessThanOrEqual(1);
-    expect(sim.hits('users')).toBe(0);
+    for (const b of ['login', 'crm', 'orders'] as const) expect(t.sim.hits(b)).toBeLessThanOrEqual(1);
+    expect(t.sim.hits('users')).toBe(0);
   });
 
   it('asks the three backends at once: three 300 ms backends answer in about 300 ms', async () => {
     const { post } = await setup();
     await post('genesys-user', { userId: 'warm-up' }); // log in first: the login is not part of this
-    for (const b of ['users', 'crm', 'orders'] as const) sim.setLatency(b, 300);
+    for (const b of ['users', 'crm', 'orders'] as const) t.sim.setLatency(b, 300);
     const { value: res, ms } = await timed(() => post('customer-context', { customerId: 'c-1', userId: 'u-1' }));
     expect(res.json().complete).toBe(true);
     expect(ms).toBeLessThan(800);
@@ -92,14 +83,14 @@ describe('POST /v1/data-actions/customer-context', () => {
 
   it('reports error for a 5xx, garbage JSON and an oversize body', async () => {
     const { post, metric } = await setup();
-    sim.setFault('orders', { kind: 'status', status: 500 });
-    sim.setFault('crm', { kind: 'garbage' });
-    sim.setFault('users', { kind: 'oversize' });
+    t.sim.setFault('orders', { kind: 'status', status: 500 });
+    t.sim.setFault('crm', { kind: 'garbage' });
+    t.sim.setFault('users', { kind: 'oversize' });
     const body = (await post('customer-context', { customerId: 'c-1', userId: 'u-1' })).json();
     expect(body.orders).toMatchObject({ status: 'error', error: 'orders answered HTTP 500', count: 0, items: [] });
     expect(body.crm).toMatchObject({ status: 'error', error: 'crm sent an answer that is not JSON' });
     expect(body.user).toMatchObject({ status: 'error', error: 'genesys sent an answer over the 1 MiB limit' });
-    expect([sim.hits('orders'), sim.hits('crm'), sim.hits('users')]).toEqual([1, 1, 1]); // none of these is retried
+    expect([t.sim.hits('orders'), t.sim.hits('crm'), t.sim.hits('users')]).toEqual([1, 1, 1]); // none of these is retried
     expect(await metric('data_action_source_results_total', { source: 'user', status: 'error' })).toBe(1);
   });
 
@@ -109,7 +100,7 @@ describe('POST /v1/data-actions/customer-context', () => {
     expect(body.crm).toMatchObject({ status: 'unavailable', error: 'crm refused our credentials (HTTP 401)' });
     expect(body.user).toMatchObject({ status: 'unavailable', error: 'genesys login refused our credentials (HTTP 401)' });
     expect(JSON.stringify(body)).not.toContain('wrong-');
-    expect(sim.hits('users')).toBe(0);
+    expect(t.sim.hits('users')).toBe(0);
   });
 
   it('skips sources that are not requested, not configured, or lack their input', async () => {
@@ -121,7 +112,7 @@ describe('POST /v1/data-actions/customer-context', () => {
     const crmOnly = (await post('customer-context', { customerId: 'c-2', userId: 'u-1', include: 'crm' })).json();
     expect(crmOnly.user).toMatchObject({ status: 'skipped', error: 'not requested' });
     expect(crmOnly.crm.status).toBe('ok');
-    expect([sim.hits('login'), sim.hits('users'), sim.hits('orders'), sim.hits('crm')]).toEqual([0, 0, 0, 2]);
+    expect([t.sim.hits('login'), t.sim.hits('users'), t.sim.hits('orders'), t.sim.hits('crm')]).toEqual([0, 0, 0, 2]);
     expect(await metric('data_action_requests_total', { route: 'customer-context', complete: 'true' })).toBe(2);
   });
 });
@@ -137,6 +128,6 @@ describe('per-source routes', () => {
     expect(crm).toMatchObject({ complete: false, failedSources: 'crm', crm: { status: 'not_found' } });
     const orders = (await post('orders', { customerId: 'c-1', ordersLimit: 2 })).json();
     expect(orders).toMatchObject({ customerId: 'c-1', orders: { status: 'ok', count: 2, hasMore: true } });
-    expect([sim.hits('users'), sim.hits('crm'), sim.hits('orders')]).toEqual([1, 1, 1]);
+    expect([t.sim.hits('users'), t.sim.hits('crm'), t.sim.hits('orders')]).toEqual([1, 1, 1]);
   });
 });

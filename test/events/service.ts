@@ -1,23 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { EventEnvelope } from '../../src/events/schemas.js';
 import { DATA_KEY, INGEST_KEY } from '../helpers/app.js';
+import { freePort } from '../helpers/process.js';
 import { NO_SHEDDING } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** A port nobody listens on right now: bind to 0, read it, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Service {
   url: string;

@@ -1,32 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { dataActionApp, startSimulator, type Simulator } from '../data-actions/helpers.js';
+import { expect, it } from 'vitest';
+import { withSimulator } from '../data-actions/helpers.js';
 
 // The read-through caches of the Genesys user and the CRM account (SPEC §3: lookups are cached
 // and coalesced) under pressure: an entry evicted while its backend call runs, and a caller that
 // joins a shared call late.
 
-let sim: Simulator;
-let close: (() => Promise<void>) | undefined;
-beforeAll(async () => { sim = await startSimulator(); });
-afterEach(async () => { await close?.(); close = undefined; sim.reset(); });
-afterAll(async () => sim.close());
-
-async function setup(env: Record<string, string> = {}) {
-  const ctx = await dataActionApp(sim, env);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const t = withSimulator();
+const { setup } = t;
 
 it('answers 200 when a lookup is evicted from a full cache while its backend call runs', async () => {
   const { post, metric } = await setup({ CACHE_MAX_ENTRIES: '1' });
-  sim.setLatency('crm', 200);
+  t.sim.setLatency('crm', 200);
   const answers = await Promise.all(['c-1', 'c-2', 'c-3'].map((customerId) => post('crm-account', { customerId })));
   // An evicted lookup never reached the backend; it asks again, uncached, and gets its account.
   expect(answers.map((res) => [res.statusCode, res.json().crm.status, res.json().crm.accountId])).toEqual([
     [200, 'ok', 'c-1'], [200, 'ok', 'c-2'], [200, 'ok', 'c-3'],
   ]);
-  expect(sim.hits('crm')).toBeGreaterThanOrEqual(3);
+  expect(t.sim.hits('crm')).toBeGreaterThanOrEqual(3);
   expect(await metric('data_action_source_results_total', { source: 'crm', status: 'ok' })).toBe(3);
 });
 
@@ -35,15 +26,15 @@ it('answers a caller that joined a shared lookup late, after the first caller ga
   // and the second caller, arriving at ~800 ms, can wait until ~1760 ms: the shared call must
   // not end with the first caller's budget.
   const { post } = await setup({ CRM_TIMEOUT_MS: '1500', DATA_ACTION_DEADLINE_MS: '1000' });
-  sim.setLatency('crm', 1200);
+  t.sim.setLatency('crm', 1200);
   const first = post('crm-account', { customerId: 'c-1' });
   await sleep(800);
   const second = post('crm-account', { customerId: 'c-1' });
   const [a, b] = [(await first).json(), (await second).json()];
   expect(a.crm).toMatchObject({ status: 'timeout' });
   expect(b.crm).toMatchObject({ status: 'ok', stale: false, accountId: 'c-1' });
-  expect(sim.hits('crm')).toBe(1);
+  expect(t.sim.hits('crm')).toBe(1);
   // And the answer filled the cache: the next lookup costs no backend call.
   expect((await post('crm-account', { customerId: 'c-1' })).json().crm).toMatchObject({ status: 'ok', accountId: 'c-1' });
-  expect(sim.hits('crm')).toBe(1);
+  expect(t.sim.hits('crm')).toBe(1);
 });

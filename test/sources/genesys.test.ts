@@ -1,63 +1,48 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { dataActionApp, startSimulator, type Simulator } from '../data-actions/helpers.js';
+import { expect, it, vi } from 'vitest';
+import { withSimulator } from '../data-actions/helpers.js';
 
 // Genesys Cloud allows ~300 requests per minute per token (SPEC §3): one login for everybody,
 // coalesced and cached user lookups, a fresh token after a 401, stale-if-error for users.
 
-let sim: Simulator;
-let close: (() => Promise<void>) | undefined;
-beforeAll(async () => { sim = await startSimulator(); });
-afterEach(async () => {
-  vi.useRealTimers();
-  await close?.();
-  close = undefined;
-  sim.reset();
-  sim.configure({ tokenTtlSeconds: 86_400 });
-});
-afterAll(async () => sim.close());
-
-async function setup(env: Record<string, string> = {}) {
-  const ctx = await dataActionApp(sim, env);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const t = withSimulator();
+const { setup } = t;
 
 it('serves thirty concurrent requests for one user with one login and one or two lookups', async () => {
   const { post, metric } = await setup();
-  sim.setLatency('login', 50);
+  t.sim.setLatency('login', 50);
   const answers = await Promise.all(Array.from({ length: 30 }, () => post('genesys-user', { userId: 'u-1' })));
   expect(answers.every((a) => a.json().user.status === 'ok' && a.json().user.id === 'u-1')).toBe(true);
-  expect(sim.hits('login')).toBe(1);
-  expect(sim.hits('users')).toBeGreaterThanOrEqual(1);
-  expect(sim.hits('users')).toBeLessThanOrEqual(2);
+  expect(t.sim.hits('login')).toBe(1);
+  expect(t.sim.hits('users')).toBeGreaterThanOrEqual(1);
+  expect(t.sim.hits('users')).toBeLessThanOrEqual(2);
   expect(await metric('cache_lookups_total', { cache: 'genesys-user', result: 'hit' })).toBeGreaterThanOrEqual(28);
 });
 
 it('logs in again and retries once when Genesys refuses a revoked token', async () => {
   const { post } = await setup();
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
-  sim.revokeTokens();
+  t.sim.revokeTokens();
   const body = (await post('genesys-user', { userId: 'u-2' })).json();
   expect(body.user).toMatchObject({ status: 'ok', id: 'u-2' });
-  expect(sim.hits('login')).toBe(2);
-  const [, refused, retried] = sim.requests('users');
+  expect(t.sim.hits('login')).toBe(2);
+  const [, refused, retried] = t.sim.requests('users');
   expect(refused!.headers.authorization).not.toBe(retried!.headers.authorization);
-  expect(sim.hits('users')).toBe(3);
+  expect(t.sim.hits('users')).toBe(3);
 });
 
 it('reports unavailable when even a fresh token is refused, and caches nothing', async () => {
   const { post, metric } = await setup();
-  sim.setFault('users', { kind: 'status', status: 401 });
+  t.sim.setFault('users', { kind: 'status', status: 401 });
   const body = (await post('genesys-user', { userId: 'u-1' })).json();
   expect(body.user).toMatchObject({ status: 'unavailable', error: 'genesys refused our credentials (HTTP 401)' });
-  expect([sim.hits('login'), sim.hits('users')]).toEqual([2, 2]);
+  expect([t.sim.hits('login'), t.sim.hits('users')]).toEqual([2, 2]);
   // The failure was not cached: once Genesys accepts the token again, the next lookup asks it
   // (with the fresh token, no third login) and gets the user.
-  sim.clearFaults();
+  t.sim.clearFaults();
   const again = (await post('genesys-user', { userId: 'u-1' })).json();
   expect(again.user).toMatchObject({ status: 'ok', stale: false, id: 'u-1' });
-  expect([sim.hits('login'), sim.hits('users')]).toEqual([2, 3]);
+  expect([t.sim.hits('login'), t.sim.hits('users')]).toEqual([2, 3]);
   expect(await metric('cache_lookups_total', { cache: 'genesys-user', result: 'hit' })).toBe(0);
   expect(await metric('cache_lookups_total', { cache: 'genesys-user', result: 'stale' })).toBe(0);
 });
@@ -66,16 +51,16 @@ it('serves the last user, flagged stale, when Genesys fails after the TTL', asyn
   const { post, metric } = await setup({ USER_CACHE_TTL_MS: '50' });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.stale).toBe(false);
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.stale).toBe(false); // fresh hit
-  expect(sim.hits('users')).toBe(1);
+  expect(t.sim.hits('users')).toBe(1);
   await sleep(80);
-  sim.setFault('users', { kind: 'status', status: 500 });
+  t.sim.setFault('users', { kind: 'status', status: 500 });
   const body = (await post('genesys-user', { userId: 'u-1' })).json();
   expect(body).toMatchObject({ complete: true, user: { status: 'ok', stale: true, id: 'u-1', presence: 'Available' } });
-  expect(sim.hits('users')).toBe(2);
+  expect(t.sim.hits('users')).toBe(2);
   expect(await metric('cache_lookups_total', { cache: 'genesys-user', result: 'stale' })).toBe(1);
 
   // Once Genesys answers again the entry is fresh again.
-  sim.clearFaults();
+  t.sim.clearFaults();
   expect((await post('genesys-user', { userId: 'u-1' })).json().user).toMatchObject({ status: 'ok', stale: false });
 });
 
@@ -83,13 +68,13 @@ it('reports not_found rather than a stale user when Genesys answers 404 after th
   const { post } = await setup({ USER_CACHE_TTL_MS: '50' });
   await post('genesys-user', { userId: 'u-1' });
   await sleep(80);
-  sim.setFault('users', { kind: 'status', status: 404 });
+  t.sim.setFault('users', { kind: 'status', status: 404 });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user).toMatchObject({ status: 'not_found', stale: false, id: '' });
 });
 
 it('reports ready only once the Genesys login works', async () => {
   const { app } = await setup();
-  sim.setFault('login', { kind: 'status', status: 503, times: 1 });
+  t.sim.setFault('login', { kind: 'status', status: 503, times: 1 });
   const first = await app.inject({ method: 'GET', url: '/readyz' });
   expect(first.statusCode).toBe(503);
   expect(first.json().checks['genesys-login']).toMatch(/^failed: genesys login answered HTTP 503/);
@@ -99,20 +84,20 @@ it('reports ready only once the Genesys login works', async () => {
 it('keeps serving with the token in hand while its early refresh is slow, instead of waiting for it', async () => {
   // A 10-minute token is refreshed 1 minute before expiry (min(60 s, 10% of its life)). Only the
   // clock (Date) is moved forward into that minute; timers, sockets and the simulator run for real.
-  sim.configure({ tokenTtlSeconds: 600 });
+  t.sim.configure({ tokenTtlSeconds: 600 });
   const { post } = await setup({ GENESYS_TIMEOUT_MS: '800' });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
-  expect(sim.hits('login')).toBe(1);
+  expect(t.sim.hits('login')).toBe(1);
 
   vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 560_000 }); // 40 s before expiry
-  sim.setFault('login', { kind: 'hang' });
+  t.sim.setFault('login', { kind: 'hang' });
   const body = (await post('genesys-user', { userId: 'u-2' })).json();
   expect(body.user).toMatchObject({ status: 'ok', id: 'u-2' });
-  const [first, second] = sim.requests('users');
+  const [first, second] = t.sim.requests('users');
   expect(second!.headers.authorization).toBe(first!.headers.authorization);
   // The refresh did start, behind the caller, and only once for every caller meanwhile.
-  await vi.waitFor(() => expect(sim.hits('login')).toBe(2));
+  await vi.waitFor(() => expect(t.sim.hits('login')).toBe(2));
   expect((await post('genesys-user', { userId: 'u-3' })).json().user).toMatchObject({ status: 'ok', id: 'u-3' });
-  expect(sim.hits('login')).toBe(2);
-  sim.clearFaults();
+  expect(t.sim.hits('login')).toBe(2);
+  t.sim.clearFaults();
 });
