@@ -83,7 +83,9 @@ function planOrders({ customerId, ordersLimit = DEFAULT_ORDERS_LIMIT }: Aggregat
 }
 
 /** One source under min(its budget, the deadline); a source still running at the deadline is a timeout. */
-function underBudget<T>(name: SourceName, call: (b: Budget) => Promise<Cached<T>>, deadline: Budget, deps: AggregateDeps) {
+// One async frame instead of a raceSignal().catch().then().finally().catch() chain: 4 promises
+// fewer per source, 12 per fan-out (bench/ --cpu-prof: promise reactions and GC).
+async function underBudget<T>(name: SourceName, call: (b: Budget) => Promise<Cached<T>>, deadline: Budget, deps: AggregateDeps) {
   const budget = startBudget(Math.min(deps.budgetsMs[name], deadline.remainingMs() - SETTLE_MS), deadline);
   const t0 = performance.now();
   const record = (status: string) => {
@@ -92,10 +94,18 @@ function underBudget<T>(name: SourceName, call: (b: Budget) => Promise<Cached<T>
   };
   // Whichever layer noticed first, a timeout is reported against the source's own budget.
   const timedOut = () => upstream.timeout(BACKEND[name], budget.totalMs);
-  const result = raceSignal(call(budget), deadline.signal, timedOut)
-    .catch((err: unknown) => Promise.reject(err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' ? timedOut() : err));
-  result.then(() => record('ok'), (err) => record(failed(err).status)).finally(() => budget.release()).catch(() => undefined);
-  return result;
+  try {
+    const value = await raceSignal(call(budget), deadline.signal, timedOut);
+    record('ok');
+    return value;
+  } catch (caught) {
+    const err = caught instanceof UpstreamError && caught.code === 'UPSTREAM_TIMEOUT' ? timedOut() : caught;
+    // Anything but an UpstreamError is a bug: it surfaces from section() unrecorded.
+    if (err instanceof UpstreamError) record(failed(err).status);
+    throw err;
+  } finally {
+    budget.release();
+  }
 }
 
 function section<T>(settled: PromiseSettledResult<Cached<T> | string>, empty: T): Outcome & T {

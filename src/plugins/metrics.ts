@@ -12,10 +12,13 @@ export default fp(async (app, opts: { metrics?: Metrics }) => {
   const metrics = opts.metrics ?? createMetrics();
   app.decorate('metrics', metrics);
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: an async one costs a promise and a microtask per request (bench/ --cpu-prof).
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
-    if (route === undefined || route === '/metrics') return;
-    metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (route !== undefined && route !== '/metrics') {
+      metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    }
+    done();
   });
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {

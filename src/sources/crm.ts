@@ -60,6 +60,7 @@ export function createCrmSource({ config, cacheMaxEntries, http, breaker, metric
       retry: config.retry,
       budgetMs: budget.remainingMs(),
       signal: budget.signal,
+      budget,
     });
     return toAccount(body);
   }

@@ -68,6 +68,7 @@ export function createUserSource({ config, cacheMaxEntries, http, tokens, breake
       retry: config.retry,
       budgetMs: budget.remainingMs(),
       signal: budget.signal,
+      budget,
     });
     return toUser(body);
   }

@@ -38,6 +38,7 @@ export function createOrdersSource({ config, http, breaker }: OrdersSourceDeps):
       retry: config.retry,
       budgetMs: budget.remainingMs(),
       signal: budget.signal,
+      budget,
     });
     const parsed = rawPage.safeParse(body);
     if (!parsed.success) throw upstream.badResponse(TARGET, 'an answer that is not an orders page');
