@@ -67,7 +67,7 @@ export const DATA_ACTIONS = [
 /** The data-action routes and the backends behind them, built and closed with the app. */
 export default async function dataActionRoutes(app: FastifyInstance) {
   const { config, metrics } = app;
-  const sources = createSources(config, metrics);
+  const sources = await createSources(config, metrics);
   app.addHook('onClose', () => sources.close());
   const { genesysLogin } = sources;
   if (genesysLogin) {

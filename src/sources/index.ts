@@ -3,7 +3,7 @@ import { CircuitBreaker } from '../http/circuit.js';
 import { createHttpClient } from '../http/client.js';
 import type { Metrics } from '../metrics.js';
 import { createCrmSource, type CrmSource } from './crm.js';
-import { createTokenSource, type TokenSource } from './genesys-token.js';
+import type { TokenSource } from './genesys-token.js';
 import { createUserSource, type UserSource } from './genesys-user.js';
 import { createOrdersSource, type OrdersSource } from './orders.js';
 
@@ -18,7 +18,7 @@ export interface Sources {
 }
 
 /** Every stateful piece of the data actions (pool, token, caches, breakers), built per app. */
-export function createSources(config: Config, metrics: Metrics): Sources {
+export async function createSources(config: Config, metrics: Metrics): Promise<Sources> {
   const http = createHttpClient({ metrics });
   const breaker = (name: string) => new CircuitBreaker(name, config.circuit, metrics.circuitState);
   const { genesys, crm, orders, cacheMaxEntries } = config;
@@ -26,6 +26,9 @@ export function createSources(config: Config, metrics: Metrics): Sources {
 
   const { clientId, clientSecret } = genesys;
   if (clientId && clientSecret) {
+    // The SDK (38 MB of RSS) is loaded only by a service that talks to Genesys; an
+    // ingestion-only replica never pays for it (bench/ memory scenario).
+    const { createTokenSource } = await import('./genesys-token.js');
     const tokens = createTokenSource({ ...genesys, clientId, clientSecret });
     sources.genesysLogin = tokens;
     sources.user = createUserSource({ config: genesys, cacheMaxEntries, http, tokens, breaker: breaker('user'), metrics });
