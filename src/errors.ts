@@ -36,6 +36,8 @@ export const errors = {
     new AppError('OVERLOADED', 503, 'the service is shedding load, retry later', {}, retryAfterSeconds),
   sinkUnavailable: (retryAfterSeconds = 5) =>
     new AppError('SINK_UNAVAILABLE', 503, 'events could not be stored, retry later', {}, retryAfterSeconds),
+  sinkTimeout: () => new AppError('SINK_TIMEOUT', 503,
+    'the events are not stored yet (the sink is slow): send them again, a stored event is answered as a duplicate', {}, 1),
   dedupUnavailable: (retryAfterSeconds = 5) =>
     new AppError('DEDUP_STORE_UNAVAILABLE', 503, 'the deduplication store is unavailable, retry later', {}, retryAfterSeconds),
   internal: () => new AppError('INTERNAL_ERROR', 500, 'internal server error'),

@@ -16,7 +16,7 @@ export function createMetrics() {
     cache: new Counter({ ...r, name: 'cache_lookups_total', help: 'Cache lookups by cache and result (hit, miss, stale)', labelNames: ['cache', 'result'] }),
     circuitState: new Gauge({ ...r, name: 'circuit_state', help: 'Circuit breaker state per source: 0 closed, 1 half-open, 2 open', labelNames: ['source'] }),
     dataActionResults: new Counter({ ...r, name: 'data_action_requests_total', help: 'Data-action answers by route and completeness', labelNames: ['route', 'complete'] }),
-    ingestEvents: new Counter({ ...r, name: 'ingest_events_total', help: 'Ingested events by result (accepted, duplicate, rejected)', labelNames: ['result'] }),
+    ingestEvents: new Counter({ ...r, name: 'ingest_events_total', help: 'Ingested events by result (accepted, duplicate, rejected, late: answered 503 at the 4.5 s answer deadline)', labelNames: ['result'] }),
     batchSize: new Histogram({ ...r, name: 'ingest_batch_size', help: 'Events per sink write', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
     sinkLatency: new Histogram({ ...r, name: 'ingest_sink_write_duration_seconds', help: 'Duration of one sink write', labelNames: ['sink', 'outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] }),
     pendingQueue: new Gauge({ ...r, name: 'ingest_pending_events', help: 'Events waiting for a sink write' }),

@@ -15,8 +15,10 @@ export interface IngestDeps {
   batcher: GroupCommit<EventRecord, boolean>;
   metrics: Metrics;
   log: FastifyBaseLogger;
-  /** INGEST_QUEUE_MAX: events admitted and not yet answered. */
+  /** INGEST_QUEUE_MAX: events admitted and not yet written. */
   queueMax: number;
+  /** When the answer is due, from the request's arrival (before EventBridge's 5 s timeout). */
+  answerWithinMs: number;
 }
 
 /** EventBridge delivers at least once; this turns it into exactly-once storage (SPEC §4). */
@@ -26,33 +28,54 @@ export class EventIngestor {
 
   constructor(private readonly deps: IngestDeps) {}
 
-  /** Stores every event once and answers only when all of them are durable. */
-  async ingest(events: EventEnvelope[], opts: { idempotencyKey?: string; isArray: boolean }): Promise<IngestResponse> {
+  /**
+   * Stores every event once and answers only when all of them are durable. `elapsedMs`: time
+   * since the request arrived; the answer is due before EventBridge's 5 s timeout.
+   */
+  async ingest(events: EventEnvelope[], opts: { idempotencyKey?: string; isArray: boolean; elapsedMs?: number }): Promise<IngestResponse> {
     const { metrics } = this.deps;
     // Backpressure: a bounded queue, then 429 (EventBridge retries it), never an unbounded buffer.
     if (this.admitted + events.length > this.deps.queueMax) {
       metrics.ingestEvents.inc({ result: 'rejected' }, events.length);
       throw errors.queueFull();
     }
+    // Counted until the writes are over, not until the answer: a 503 sent at the answer
+    // deadline leaves its events in the queue.
     this.admitted += events.length;
-    try {
-      const receivedAt = new Date().toISOString();
-      const outcomes = await Promise.allSettled(events.map((event, i) => this.storeOnce({
-        key: dedupKey(event, opts.idempotencyKey, opts.isArray ? i : undefined),
-        id: event.id,
-        receivedAt,
-        event,
-      })));
-      const results = outcomes.map((o, i) => ({ id: events[i]!.id, status: o.status === 'fulfilled' ? o.value : undefined }));
-      for (const r of results) metrics.ingestEvents.inc({ result: r.status ?? 'rejected' });
-      // Events of the request that were stored are duplicates on the retry; the rest get stored then.
-      const failed = outcomes.find((o) => o.status === 'rejected');
-      if (failed) throw failed.reason;
-      const accepted = results.filter((r) => r.status === 'accepted').length;
-      return { accepted, duplicates: results.length - accepted, results: results as EventResult[] };
-    } finally {
+    const receivedAt = new Date().toISOString();
+    const stored = Promise.allSettled(events.map((event, i) => this.storeOnce({
+      key: dedupKey(event, opts.idempotencyKey, opts.isArray ? i : undefined),
+      id: event.id,
+      receivedAt,
+      event,
+    }))).finally(() => {
       this.admitted -= events.length;
-    }
+    });
+    const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), events.length);
+    const results = outcomes.map((o, i) => ({ id: events[i]!.id, status: o.status === 'fulfilled' ? o.value : undefined }));
+    for (const r of results) metrics.ingestEvents.inc({ result: r.status ?? 'rejected' });
+    // Events of the request that were stored are duplicates on the retry; the rest get stored then.
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    const accepted = results.filter((r) => r.status === 'accepted').length;
+    return { accepted, duplicates: results.length - accepted, results: results as EventResult[] };
+  }
+
+  /**
+   * EventBridge gives up on an answer after 5 s and sends the event again. A write still running
+   * then (a slow sink, a long queue) is answered 503 in time instead: nothing was acknowledged,
+   * the write goes on, and the redelivery finds the event stored (duplicate) or still being
+   * written (it waits for that write, or gets 429 from another replica).
+   */
+  private answerBy<T>(work: Promise<T>, ms: number, count: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.deps.metrics.ingestEvents.inc({ result: 'late' }, count);
+        reject(errors.sinkTimeout());
+      }, Math.max(0, ms));
+    });
+    return Promise.race([work, late]).finally(() => clearTimeout(timer));
   }
 
   private storeOnce(record: EventRecord): Promise<Status> {

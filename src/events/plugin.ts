@@ -22,6 +22,9 @@ function warnIfHeapTooSmall(app: FastifyInstance, maxEntries: number) {
   }
 }
 
+/** EventBridge API destinations time out after 5 s; the answer leaves a margin for the network. */
+const ANSWER_WITHIN_MS = 4500;
+
 /** The store REDIS_URL selects; the memory one is warmed from the sink so a restart lets no duplicate through. */
 async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore> {
   const { dedup, redisUrl } = app.config;
@@ -66,6 +69,6 @@ export default async function events(app: FastifyInstance) {
   app.readiness.register('sink', () => sink.check());
   app.readiness.register('dedup-store', () => store.check());
 
-  const ingestor = new EventIngestor({ store, batcher, metrics, log: app.log, queueMax: ingest.queueMax });
+  const ingestor = new EventIngestor({ store, batcher, metrics, log: app.log, queueMax: ingest.queueMax, answerWithinMs: ANSWER_WITHIN_MS });
   await app.register(eventRoutes, { ingestor });
 }

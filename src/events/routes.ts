@@ -28,9 +28,9 @@ export async function eventRoutes(app: FastifyInstance, opts: { ingestor: EventI
     onRequest: app.authenticate.ingest,
     validatorCompiler,
     schema,
-  }, async (request) => {
+  }, async (request, reply) => {
     const isArray = Array.isArray(request.body);
     const events = Array.isArray(request.body) ? request.body : [request.body];
-    return opts.ingestor.ingest(events, { idempotencyKey: request.headers['idempotency-key'], isArray });
+    return opts.ingestor.ingest(events, { idempotencyKey: request.headers['idempotency-key'], isArray, elapsedMs: reply.elapsedTime });
   });
 }

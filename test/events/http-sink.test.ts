@@ -69,6 +69,25 @@ describe('HTTP sink (collector)', () => {
     await service.close();
   });
 
+  it("answers 503 SINK_TIMEOUT before EventBridge's 5 s timeout when its batch waits behind a slow write, and the redelivery is a duplicate", async () => {
+    const service = await app({ INGEST_HTTP_TIMEOUT_MS: '4500' });
+    sim.setFault('collector', { latencyMs: 2800, times: 2 });
+    const [first, second] = [makeEvent(), makeEvent()];
+    const firstAnswer = post(service, first);
+    await until(async () => sim.hits('collector') === 1, 'the first write to start');
+    // `second` waits for the first write (~2.8 s), then needs its own (~2.8 s): too late to acknowledge.
+    const late = await post(service, second);
+    expect(late.statusCode).toBe(503);
+    expect(late.headers['retry-after']).toBe('1');
+    expect(late.json().error.code).toBe('SINK_TIMEOUT');
+    expect((await firstAnswer).json().accepted).toBe(1);
+    // The write went on; EventBridge's redelivery waits for it and is answered as a duplicate.
+    expect((await post(service, republish(second))).json().results[0].status).toBe('duplicate');
+    expect(shippedIds()).toEqual([first.id, second.id]);
+    expect(await metric(service, 'ingest_events_total{result="late"}')).toBe(1);
+    await service.close();
+  });
+
   it('answers 429 QUEUE_FULL past INGEST_QUEUE_MAX while the collector is slow', async () => {
     const service = await app({ INGEST_QUEUE_MAX: '3' });
     sim.setFault('collector', { latencyMs: 500 });
