@@ -58,8 +58,6 @@ export function createCrmSource({ config, cacheMaxEntries, http, breaker, metric
       url: `${config.baseUrl}/v2/accounts?${query}`,
       headers: { 'x-api-key': config.apiKey },
       retry: config.retry,
-      budgetMs: budget.remainingMs(),
-      signal: budget.signal,
       budget,
     });
     return toAccount(body);

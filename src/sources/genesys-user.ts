@@ -66,8 +66,6 @@ export function createUserSource({ config, cacheMaxEntries, http, tokens, breake
       url: `${config.apiUrl}/api/v2/users/${encodeURIComponent(userId)}?expand=presence,routingStatus`,
       headers: { authorization: `Bearer ${token}` },
       retry: config.retry,
-      budgetMs: budget.remainingMs(),
-      signal: budget.signal,
       budget,
     });
     return toUser(body);

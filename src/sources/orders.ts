@@ -36,8 +36,6 @@ export function createOrdersSource({ config, http, breaker }: OrdersSourceDeps):
       headers: { authorization: `Bearer ${config.apiKey}` },
       body: { customerId, status: STATUSES, limit, ...(cursor !== undefined && { cursor }) },
       retry: config.retry,
-      budgetMs: budget.remainingMs(),
-      signal: budget.signal,
       budget,
     });
     const parsed = rawPage.safeParse(body);

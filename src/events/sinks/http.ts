@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { startBudget } from '../../http/budget.js';
 import { createHttpClient } from '../../http/client.js';
 import type { Metrics } from '../../metrics.js';
 import type { Sink } from './types.js';
@@ -28,6 +29,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
     name: 'http',
     async write(records) {
       const batchKey = createHash('sha256').update(records.map((r) => r.key).join(',')).digest('hex');
+      const budget = startBudget(opts.budgetMs);
       try {
         await client.requestJson({
           target: 'ingest-collector',
@@ -37,11 +39,13 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
           body: { events: records },
           retry: RETRY,
           retryAllFailures: true,
-          budgetMs: opts.budgetMs,
+          budget,
         });
       } catch (err) {
         lastFailure = { at: Date.now(), message: (err as Error).message };
         throw err;
+      } finally {
+        budget.release();
       }
       lastFailure = undefined;
       return new Set();
