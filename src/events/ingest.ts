@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errors } from '../errors.js';
+import { raceSignal, startBudget } from '../http/budget.js';
 import type { Metrics } from '../metrics.js';
 import type { GroupCommit } from './batcher.js';
 import { dedupKey } from './dedup-key.js';
@@ -67,15 +68,16 @@ export class EventIngestor {
    * the write goes on, and the redelivery finds the event stored (duplicate) or still being
    * written (it waits for that write, or gets 429 from another replica).
    */
-  private answerBy<T>(work: Promise<T>, ms: number, count: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+  private async answerBy<T>(work: Promise<T>, ms: number, count: number): Promise<T> {
+    const deadline = startBudget(ms);
+    try {
+      return await raceSignal(work, deadline.signal, () => {
         this.deps.metrics.ingestEvents.inc({ result: 'late' }, count);
-        reject(errors.sinkTimeout());
-      }, Math.max(0, ms));
-    });
-    return Promise.race([work, late]).finally(() => clearTimeout(timer));
+        return errors.sinkTimeout();
+      });
+    } finally {
+      deadline.release();
+    }
   }
 
   private storeOnce(record: EventRecord): Promise<Status> {
