@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { raceSignal, startBudget } from '../http/budget.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -12,17 +13,14 @@ declare module 'fastify' {
 const CHECK_TIMEOUT_MS = 2000;
 
 async function run(check: ReadinessCheck): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
+  const deadline = startBudget(CHECK_TIMEOUT_MS);
   try {
-    await Promise.race([check(), timeout]);
+    await raceSignal(check(), deadline.signal, () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
     return 'ok';
   } catch (err) {
     return `failed: ${(err as Error).message}`;
   } finally {
-    clearTimeout(timer);
+    deadline.release();
   }
 }
 
