@@ -16,9 +16,9 @@ describe('crash safety of the file sink (service processes)', () => {
 
     const first = await startService({ INGEST_FILE_DIR: dir });
     const outcomes = await fire(first.url, events, 32, {
-      onAck: (acked) => acked === 150 && first.proc.kill('SIGKILL'),
+      onAck: (acked) => acked === 150 && first.child.kill('SIGKILL'),
     });
-    expect(await first.exited).toBeNull();
+    expect((await first.exited).code).toBeNull();
     const acked = idsWith(outcomes, 200);
     const storedIds = new Set((await readRecords(dir)).map((r) => r.id));
     console.log(`kill -9: sent ${events.length}, acknowledged ${acked.length}, stored ${storedIds.size}`);
@@ -29,8 +29,8 @@ describe('crash safety of the file sink (service processes)', () => {
     // Restart on the same folder and let EventBridge redeliver everything.
     const second = await startService({ INGEST_FILE_DIR: dir });
     const again = await fire(second.url, events, 32, { redeliver: true });
-    second.proc.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
     const answers = [...again.values()];
     expect(answers.every((o) => o.status === 200)).toBe(true);
     const duplicates = answers.filter((o) => 'body' in o && o.body?.results[0]?.status === 'duplicate').length;
@@ -47,9 +47,9 @@ describe('crash safety of the file sink (service processes)', () => {
     const events = Array.from({ length: 400 }, makeEvent);
     const service = await startService({ INGEST_FILE_DIR: dir, BATCH_MAX_WAIT_MS: '20' });
     const outcomes = await fire(service.url, events, 32, {
-      onAck: (acked) => acked === 150 && service.proc.kill('SIGTERM'),
+      onAck: (acked) => acked === 150 && service.child.kill('SIGTERM'),
     });
-    expect(await service.exited).toBe(0);
+    expect((await service.exited).code).toBe(0);
     const acked = idsWith(outcomes, 200);
     const records = await readRecords(dir);
     const storedIds = new Set(records.map((r) => r.id));

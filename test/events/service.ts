@@ -1,44 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { EventEnvelope } from '../../src/events/schemas.js';
 import { DATA_KEY, INGEST_KEY } from '../helpers/app.js';
-import { freePort } from '../helpers/process.js';
+import { freePort, spawnService, waitHealthy, type ServiceProcess } from '../helpers/process.js';
 import { NO_SHEDDING } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-export interface Service {
-  url: string;
-  proc: ChildProcess;
-  /** The exit code (null when killed by a signal). */
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
-
 /** The real service (`src/server.ts`) in a child process, ready once /healthz answers. */
-export async function startService(env: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
-      PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      DATA_ACTION_API_KEYS: DATA_KEY, INGEST_API_KEYS: INGEST_KEY, ...NO_SHEDDING, ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (chunk) => { stderr += String(chunk); });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`service exited with ${proc.exitCode}: ${stderr}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return { url, proc, exited, stderr: () => stderr };
-    if (Date.now() > deadline) throw new Error(`service did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const service = spawnService({
+    LOG_LEVEL: 'warn', DATA_ACTION_API_KEYS: DATA_KEY, INGEST_API_KEYS: INGEST_KEY, ...NO_SHEDDING, ...env,
+  }, await freePort());
+  await waitHealthy(service, 30_000);
+  return service;
 }
 
 type Answer = { results: { id: string; status: string }[] };
