@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import type { FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
 import { errors } from '../errors.js';
+import { logOutagesOnce } from '../redis.js';
 
 const DATA_ACTIONS = '/v1/data-actions/';
 const REDIS_NAMESPACE = 'gdas:rate-limit:';
@@ -32,12 +33,7 @@ export default fp(async (app) => {
   const { max, windowMs } = app.config.rateLimit;
   const redis = app.config.redisUrl ? redisClient(app.config.redisUrl) : undefined;
   if (redis) {
-    let reported = false;
-    redis.on('error', (err) => {
-      if (!reported) app.log.warn({ err: err.message }, 'rate-limit Redis unavailable; requests are not limited until it is back');
-      reported = true;
-    });
-    redis.on('ready', () => { reported = false; });
+    logOutagesOnce(redis, app.log, 'rate-limit Redis unavailable; requests are not limited until it is back');
     await redis.connect().catch(() => undefined);
     app.addHook('onClose', async () => { redis.disconnect(); });
   }

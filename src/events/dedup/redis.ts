@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
+import { logOutagesOnce } from '../../redis.js';
 import type { ClaimOutcome, DedupStore } from './types.js';
 
 export interface RedisStoreOptions {
@@ -38,13 +39,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupSt
     retryStrategy: (times) => Math.min(times * 200, 2000),
     enableAutoPipelining: true,
   });
-  // Reconnect attempts fail every few seconds while Redis is down: one line per outage is enough.
-  let reported = false;
-  redis.on('error', (err) => {
-    if (!reported) opts.log.warn({ err }, 'redis dedup store unavailable; ingestion answers 503 until it is back');
-    reported = true;
-  });
-  redis.on('ready', () => { reported = false; });
+  logOutagesOnce(redis, opts.log, 'redis dedup store unavailable; ingestion answers 503 until it is back');
 
   // Start even when Redis is down: readiness reports it and the service recovers when it returns.
   await new Promise<void>((resolve) => {
