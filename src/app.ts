@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import dataActionRoutes from './data-actions/routes.js';
 import events from './events/plugin.js';
@@ -18,12 +19,16 @@ import openapi from './openapi/route-table.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** The one clock of the app (src/clock.ts): budgets, retries, circuits, caches, tokens. */
+    clock: Clock;
   }
 }
 
 export interface AppOverrides {
   /** A pino logger, pino options or false; the default logs JSON to stdout at LOG_LEVEL. */
   logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
+  /** Time for budgets, retries, circuits and caches; tests pass one they drive. */
+  clock?: Clock;
 }
 
 /** Builds the whole service as a plugin tree; `server.ts` owns listen and the process. */
@@ -41,6 +46,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   });
 
   app.decorate('config', config);
+  app.decorate('clock', overrides.clock ?? systemClock);
   await app.register(fp(async () => {}, { name: 'config' }));
   await app.register(lifecycle);
   await app.register(errorHandler);
@@ -49,7 +55,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(metricsPlugin);
   await app.register(healthPlugin);
   await app.register(authPlugin);
-  // Before the route plugins: both attach to routes as they are declared (onRoute).
   await app.register(loadShedding);
   await app.register(rateLimit);
   await app.register(dataActionRoutes, { prefix: '/v1/data-actions' });

@@ -1,27 +1,11 @@
 import { z } from 'zod';
-import { createRequire } from 'node:module';
-import type platformClient from 'purecloud-platform-client-v2';
+import { bool, int, list, optional, parseVariables, text, url } from './env.js';
+import { BUILT_IN_SOURCES } from './sources/index.js';
+import type { ConfiguredSource, SourceDefinition } from './sources/definition.js';
 
-// Every variable of SPEC §2, plus the knobs the spec leaves to us (retry policies, caches,
-// circuit breaker, queue bounds). Parsed once at start; the rest of the code reads `Config`.
-
-// The region list is the SDK's own, read only when GENESYS_REGION is set: the SDK costs 38 MB
-// of RSS, which a replica that never talks to Genesys should not pay.
-const regions = () => new Set(Object.values(
-  (createRequire(import.meta.url)('purecloud-platform-client-v2') as typeof platformClient).PureCloudRegionHosts));
-
-/** Empty strings in the environment mean "unset", as they do for most twelve-factor tools. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const error = max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
-  return optional(z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }))
-    .transform((v) => v ?? def);
-};
-
-const list = optional(z.string()).transform((v) =>
-  (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+// Every variable of the service (docs/contract.md, "Variables"): the ones below, plus each
+// backend's own, declared in its definition (src/sources/). Parsed once at start; the rest of the
+// code reads `Config`.
 
 const basicPairs = list.pipe(
   z.array(z.string().regex(/^[^:]+:.+$/, 'each entry must be user:password')),
@@ -30,17 +14,9 @@ const basicPairs = list.pipe(
   return { user: p.slice(0, i), password: p.slice(i + 1) };
 }));
 
-const url = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
-const bool = optional(z.enum(['true', 'false'])).transform((v) => v === 'true');
-
-// Retry policies per source (SPEC §3): the defaults fit a 1.5 s budget with room for two retries.
-const attempts = int(3, 1, 10);
-const baseMs = int(100, 100);
-const maxMs = int(1000, 100);
-
 const fields = z.object({
   PORT: int(8080, 0, 65535),
-  HOST: optional(z.string()).transform((v) => v ?? '0.0.0.0'),
+  HOST: text.transform((v) => v ?? '0.0.0.0'),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .transform((v) => v ?? 'info'),
   DATA_ACTION_API_KEYS: list,
@@ -50,27 +26,7 @@ const fields = z.object({
     .transform((v) => (v ?? 'x-api-key').toLowerCase()),
   INGEST_BASIC_AUTH: basicPairs,
   AUTH_DISABLED: bool,
-  GENESYS_REGION: optional(z.string().superRefine((region, ctx) => {
-    const known = regions();
-    if (!known.has(region)) ctx.addIssue({ code: 'custom', message: `must be a Genesys Cloud region domain (${[...known].join(', ')})` });
-  })).transform((v) => v ?? 'mypurecloud.com'),
-  GENESYS_CLIENT_ID: optional(z.string()),
-  GENESYS_CLIENT_SECRET: optional(z.string()),
-  GENESYS_API_URL: url,
-  GENESYS_LOGIN_URL: url,
-  CRM_BASE_URL: url,
-  CRM_API_KEY: optional(z.string()),
-  ORDERS_BASE_URL: url,
-  ORDERS_API_KEY: optional(z.string()),
-  GENESYS_TIMEOUT_MS: int(1500, 50, 60_000),
-  CRM_TIMEOUT_MS: int(1500, 50, 60_000),
-  ORDERS_TIMEOUT_MS: int(2000, 50, 60_000),
   DATA_ACTION_DEADLINE_MS: int(2500, 100, 60_000),
-  GENESYS_RETRY_ATTEMPTS: attempts, GENESYS_RETRY_BASE_MS: baseMs, GENESYS_RETRY_MAX_MS: maxMs,
-  CRM_RETRY_ATTEMPTS: attempts, CRM_RETRY_BASE_MS: baseMs, CRM_RETRY_MAX_MS: maxMs,
-  ORDERS_RETRY_ATTEMPTS: attempts, ORDERS_RETRY_BASE_MS: baseMs, ORDERS_RETRY_MAX_MS: maxMs,
-  USER_CACHE_TTL_MS: int(60_000, 0),
-  CRM_CACHE_TTL_MS: int(30_000, 0),
   CACHE_MAX_ENTRIES: int(10_000, 1),
   CIRCUIT_FAILURE_THRESHOLD: int(5, 1),
   CIRCUIT_RESET_MS: int(10_000, 100),
@@ -78,7 +34,7 @@ const fields = z.object({
   RATE_LIMIT_MAX: int(6000, 1),
   RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
   INGEST_SINK: optional(z.enum(['file', 'postgres', 'http'])).transform((v) => v ?? 'file'),
-  INGEST_FILE_DIR: optional(z.string()).transform((v) => v ?? './data/events'),
+  INGEST_FILE_DIR: text.transform((v) => v ?? './data/events'),
   DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
   DATABASE_POOL_MAX: int(10, 1, 100),
   INGEST_HTTP_URL: url,
@@ -93,8 +49,8 @@ const fields = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   MAX_EVENT_LOOP_DELAY_MS: int(1000, 0),
   // Off by default: a loop busy 98% of the time is a saturated service, not a late one, and
-  // shedding then turns throughput into 503s (bench/: 5,206 of them in a fan-out run at 32
-  // connections). The delay check is the one that predicts missed deadlines. Set e.g. 0.98 to add it.
+  // shedding then turns throughput into 503s (docs/decisions.md). The delay check is the one that
+  // predicts missed deadlines. Set e.g. 0.98 to add it.
   MAX_EVENT_LOOP_UTILIZATION: optional(z.coerce.number().min(0).max(1)).transform((v) => v ?? 0),
 });
 
@@ -112,16 +68,6 @@ function crossChecks(env: Partial<Env>): string[] {
       problem('INGEST_API_KEYS', 'no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)');
     }
   }
-  if ('GENESYS_CLIENT_ID' in env && 'GENESYS_CLIENT_SECRET' in env && Boolean(env.GENESYS_CLIENT_ID) !== Boolean(env.GENESYS_CLIENT_SECRET)) {
-    problem(env.GENESYS_CLIENT_ID ? 'GENESYS_CLIENT_SECRET' : 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET go together');
-  }
-  if (env.CRM_BASE_URL && !env.CRM_API_KEY) problem('CRM_API_KEY', 'required when CRM_BASE_URL is set');
-  if (env.ORDERS_BASE_URL && !env.ORDERS_API_KEY) problem('ORDERS_API_KEY', 'required when ORDERS_BASE_URL is set');
-  for (const p of ['GENESYS', 'CRM', 'ORDERS'] as const) {
-    const base = env[`${p}_RETRY_BASE_MS`];
-    const max = env[`${p}_RETRY_MAX_MS`];
-    if (base !== undefined && max !== undefined && max < base) problem(`${p}_RETRY_MAX_MS`, `must be >= ${p}_RETRY_BASE_MS (${base})`);
-  }
   if (env.INGEST_SINK === 'postgres' && !env.DATABASE_URL) problem('DATABASE_URL', 'required when INGEST_SINK=postgres');
   if (env.INGEST_SINK === 'http' && !env.INGEST_HTTP_URL) problem('INGEST_HTTP_URL', 'required when INGEST_SINK=http');
   return problems;
@@ -134,26 +80,23 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates the environment; throws one ConfigError that lists every problem by variable name. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+/**
+ * Validates the environment for the service and its backends (`sources`: the built-in ones unless
+ * a test adds its own); throws one ConfigError that lists every problem by variable name.
+ */
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  sources: readonly SourceDefinition[] = BUILT_IN_SOURCES,
+) {
   const problems: string[] = [];
-  const env: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(fields.shape)) {
-    const parsed = (schema as z.ZodType).safeParse(source[name]);
-    if (parsed.success) env[name] = parsed.data;
-    else problems.push(...parsed.error.issues.map((i) => `${name}: ${i.message}`));
-  }
-  problems.push(...crossChecks(env as Partial<Env>));
+  const env = parseVariables(fields.shape, source, problems);
+  problems.push(...crossChecks(env));
+  const configured = sources.map((definition) => definition.configure(source, problems));
   if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(env as Env);
+  return toConfig(env as Env, configured.filter((s) => s !== undefined));
 }
 
-function toConfig(env: Env) {
-  const retry = (p: 'GENESYS' | 'CRM' | 'ORDERS') => ({
-    attempts: env[`${p}_RETRY_ATTEMPTS`],
-    baseMs: env[`${p}_RETRY_BASE_MS`],
-    maxMs: env[`${p}_RETRY_MAX_MS`],
-  });
+function toConfig(env: Env, sources: ConfiguredSource[]) {
   return {
     port: env.PORT,
     host: env.HOST,
@@ -164,18 +107,8 @@ function toConfig(env: Env) {
       ingest: { apiKeyHeader: env.INGEST_API_KEY_HEADER, apiKeys: env.INGEST_API_KEYS, basic: env.INGEST_BASIC_AUTH },
     },
     dataActionDeadlineMs: env.DATA_ACTION_DEADLINE_MS,
-    genesys: {
-      region: env.GENESYS_REGION,
-      clientId: env.GENESYS_CLIENT_ID,
-      clientSecret: env.GENESYS_CLIENT_SECRET,
-      apiUrl: env.GENESYS_API_URL ?? `https://api.${env.GENESYS_REGION}`,
-      loginUrl: env.GENESYS_LOGIN_URL ?? `https://login.${env.GENESYS_REGION}`,
-      timeoutMs: env.GENESYS_TIMEOUT_MS,
-      retry: retry('GENESYS'),
-      cacheTtlMs: env.USER_CACHE_TTL_MS,
-    },
-    crm: { baseUrl: env.CRM_BASE_URL, apiKey: env.CRM_API_KEY, timeoutMs: env.CRM_TIMEOUT_MS, retry: retry('CRM'), cacheTtlMs: env.CRM_CACHE_TTL_MS },
-    orders: { baseUrl: env.ORDERS_BASE_URL, apiKey: env.ORDERS_API_KEY, timeoutMs: env.ORDERS_TIMEOUT_MS, retry: retry('ORDERS') },
+    /** Every backend of the data actions, in answer order; an unconfigured one answers `skipped`. */
+    sources,
     cacheMaxEntries: env.CACHE_MAX_ENTRIES,
     circuit: { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, resetMs: env.CIRCUIT_RESET_MS },
     rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
@@ -199,4 +132,3 @@ function toConfig(env: Env) {
 }
 
 export type Config = ReturnType<typeof toConfig>;
-export type RetryPolicy = Config['genesys']['retry'];

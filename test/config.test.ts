@@ -14,22 +14,24 @@ function problemsOf(env: Record<string, string>) {
 }
 
 describe('configuration', () => {
-  it('applies the SPEC defaults', () => {
+  it('applies the documented defaults', () => {
     const c = loadConfig(keyed);
     expect(c.port).toBe(8080);
     expect(c.host).toBe('0.0.0.0');
-    expect(c.genesys.apiUrl).toBe('https://api.mypurecloud.com');
-    expect(c.genesys.loginUrl).toBe('https://login.mypurecloud.com');
-    expect([c.genesys.timeoutMs, c.crm.timeoutMs, c.orders.timeoutMs, c.dataActionDeadlineMs]).toEqual([1500, 1500, 2000, 2500]);
+    expect(c.sources.map((s) => [s.contract.name, s.settings])).toEqual([['user', undefined], ['crm', undefined], ['orders', undefined]]);
+    const all = loadConfig({ ...keyed, GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's', CRM_BASE_URL: 'http://crm', CRM_API_KEY: 'k',
+      ORDERS_BASE_URL: 'http://orders', ORDERS_API_KEY: 'k' });
+    expect(all.sources[0]!.settings).toMatchObject({ apiUrl: 'https://api.mypurecloud.com', loginUrl: 'https://login.mypurecloud.com' });
+    expect([...all.sources.map((s) => s.timeoutMs), all.dataActionDeadlineMs]).toEqual([1500, 1500, 2000, 2500]);
     expect(c.ingest).toMatchObject({ sink: 'file', fileDir: './data/events', batchMaxSize: 500, batchMaxWaitMs: 0 });
     expect(c.dedup.ttlSeconds).toBe(86400);
     expect(c.auth.ingest.apiKeyHeader).toBe('x-api-key');
   });
 
   it('derives Genesys hosts from the region and honours the overrides', () => {
-    const c = loadConfig({ ...keyed, GENESYS_REGION: 'mypurecloud.ie', GENESYS_LOGIN_URL: 'http://127.0.0.1:9/' });
-    expect(c.genesys.apiUrl).toBe('https://api.mypurecloud.ie');
-    expect(c.genesys.loginUrl).toBe('http://127.0.0.1:9/');
+    const c = loadConfig({ ...keyed, GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's', GENESYS_REGION: 'mypurecloud.ie',
+      GENESYS_LOGIN_URL: 'http://127.0.0.1:9/' });
+    expect(c.sources[0]!.settings).toMatchObject({ apiUrl: 'https://api.mypurecloud.ie', loginUrl: 'http://127.0.0.1:9/' });
   });
 
   it('splits key lists and user:password pairs, keeping colons inside passwords', () => {
@@ -68,10 +70,10 @@ describe('configuration', () => {
       INGEST_SINK: 'postgres',
       DATA_ACTION_BASIC_AUTH: secret,
     });
-    expect(problems.map((p) => p.split(':')[0])).toEqual([
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'PORT', 'DATA_ACTION_BASIC_AUTH', 'GENESYS_REGION', 'CRM_BASE_URL', 'GENESYS_RETRY_BASE_MS', 'ORDERS_RETRY_ATTEMPTS',
       'GENESYS_CLIENT_SECRET', 'ORDERS_API_KEY', 'CRM_RETRY_MAX_MS', 'DATABASE_URL',
-    ]);
+    ].sort());
     const error = new ConfigError(problems);
     expect(error.message).toMatch(/^invalid configuration:\n {2}- PORT: must be an integer from 0 to 65535/);
     expect(error.message).not.toContain(secret);

@@ -1,92 +1,75 @@
-import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
-import { createSources } from '../sources/index.js';
-import { aggregateCustomerContext, type AggregateDeps } from './aggregate.js';
-import {
-  crmAccountInput, crmAccountOutput, customerContextInput, customerContextOutput,
-  genesysUserInput, genesysUserOutput, ordersInput, ordersOutput, type CustomerContext, type SourceName,
-} from './schemas.js';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import { startBudget } from '../http/budget.js';
+import { CircuitBreaker } from '../http/circuit.js';
+import { createHttpClient } from '../http/client.js';
+import type { ConfiguredSource, SourceContext } from '../sources/definition.js';
+import { aggregateCustomerContext, type AggregateDeps, type RunningSource } from './aggregate.js';
+import { dataActionSchemas } from './schemas.js';
 
-export interface DataAction<I extends z.ZodType, O extends z.ZodType> {
-  name: string;
-  path: string;
-  summary: string;
-  input: I;
-  output: O;
-  /** `elapsedMs`: time since the request arrived, spent before the handler, counted in the deadline. */
-  run(input: z.output<I>, deps: AggregateDeps, elapsedMs: number): Promise<z.input<O>>;
-}
-
-type Envelope = 'customerId' | 'complete' | 'failedSources' | 'latencyMs';
-
-/** "The same object restricted to its source" (SPEC §3). */
-function restrict<K extends SourceName>(context: CustomerContext, key: K) {
-  const { customerId, complete, failedSources, latencyMs } = context;
-  return { customerId, complete, failedSources, latencyMs, [key]: context[key] } as Pick<CustomerContext, Envelope | K>;
-}
-
-const action = <I extends z.ZodType, O extends z.ZodType>(a: DataAction<I, O>) => a;
-
-// The route table (under /v1/data-actions). OpenAPI and the Genesys action definitions are
-// generated from it; each per-source route is the aggregate restricted to its source (SPEC §3).
-export const DATA_ACTIONS = [
-  action({
-    name: 'customer-context',
-    path: '/customer-context',
-    summary: 'Agent, CRM account and orders of a customer, fetched concurrently',
-    input: customerContextInput,
-    output: customerContextOutput,
-    run: (input, deps, elapsedMs) => aggregateCustomerContext(input, deps, elapsedMs),
-  }),
-  action({
-    name: 'genesys-user',
-    path: '/genesys-user',
-    summary: 'The Genesys Cloud user (agent) with presence and routing status',
-    input: genesysUserInput,
-    output: genesysUserOutput,
-    run: async (input, deps, elapsedMs) => restrict(await aggregateCustomerContext({ ...input, include: ['user'] }, deps, elapsedMs), 'user'),
-  }),
-  action({
-    name: 'crm-account',
-    path: '/crm-account',
-    summary: 'The CRM account of a customer',
-    input: crmAccountInput,
-    output: crmAccountOutput,
-    run: async (input, deps, elapsedMs) => restrict(await aggregateCustomerContext({ ...input, include: ['crm'] }, deps, elapsedMs), 'crm'),
-  }),
-  action({
-    name: 'orders',
-    path: '/orders',
-    summary: 'The active and pending orders of a customer',
-    input: ordersInput,
-    output: ordersOutput,
-    run: async (input, deps, elapsedMs) => restrict(await aggregateCustomerContext({ ...input, include: ['orders'] }, deps, elapsedMs), 'orders'),
-  }),
-];
-
-/** The data-action routes and the backends behind them, built and closed with the app. */
-export default async function dataActionRoutes(app: FastifyInstance) {
-  const { config, metrics } = app;
-  const sources = await createSources(config, metrics);
-  app.addHook('onClose', () => sources.close());
-  const { genesysLogin } = sources;
-  if (genesysLogin) {
-    app.readiness.register('genesys-login', () => genesysLogin.get(AbortSignal.timeout(config.genesys.timeoutMs), config.genesys.timeoutMs).then(() => undefined));
+/** Builds each configured backend for this app; its readiness checks and close go with the app. */
+async function startSources(app: FastifyInstance, configured: readonly ConfiguredSource[]): Promise<RunningSource[]> {
+  const { config, metrics, clock } = app;
+  const http = createHttpClient({ metrics });
+  app.addHook('onClose', () => http.close());
+  const running: RunningSource[] = [];
+  for (const { contract, start, timeoutMs } of configured) {
+    const ctx: SourceContext = {
+      http, metrics, clock, log: app.log, cacheMaxEntries: config.cacheMaxEntries,
+      breaker: () => new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock),
+    };
+    const source = await start(ctx);
+    if (source?.close) app.addHook('onClose', () => source.close?.());
+    for (const [name, check] of Object.entries(source?.readiness ?? {})) {
+      app.readiness.register(name, async () => {
+        const budget = startBudget(timeoutMs, clock);
+        try {
+          await check(budget);
+        } finally {
+          budget.release();
+        }
+      });
+    }
+    running.push({ contract, source, timeoutMs });
   }
+  return running;
+}
 
-  const deps: AggregateDeps = {
-    sources,
-    metrics,
-    budgetsMs: { user: config.genesys.timeoutMs, crm: config.crm.timeoutMs, orders: config.orders.timeoutMs },
-    deadlineMs: config.dataActionDeadlineMs,
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** When the request arrived, on the app's clock: the deadline counts from here. */
+    arrivedAt: number;
+  }
+}
+
+/**
+ * The data-action routes (docs/contract.md, "Data actions"): customer-context over every backend,
+ * and one route per backend answering the same object restricted to its section. Each notes its
+ * arrival, is authenticated, then rate limited per credential before its body is read.
+ */
+export default async function dataActionRoutes(app: FastifyInstance) {
+  const { config, metrics, clock } = app;
+  app.decorateRequest('arrivedAt', 0);
+  const arrival: onRequestHookHandler = (request, _reply, done) => {
+    request.arrivedAt = clock.now();
+    done();
   };
-  for (const a of DATA_ACTIONS as DataAction<z.ZodType, z.ZodType>[]) {
-    app.post(a.path, {
-      onRequest: app.authenticate.dataActions,
-      schema: { summary: a.summary, body: a.input, response: { 200: a.output } },
-    }, async (request, reply) => {
-      const answer = await a.run(request.body, deps, reply.elapsedTime);
-      metrics.dataActionResults.inc({ route: a.name, complete: String((answer as { complete: boolean }).complete) });
+  const running = await startSources(app, config.sources);
+  const deps: AggregateDeps = { metrics, clock, deadlineMs: config.dataActionDeadlineMs };
+  // One limiter for the family: a credential has one budget whatever route it calls.
+  const limit = app.rateLimit();
+
+  for (const action of dataActionSchemas(running.map((s) => s.contract))) {
+    const sections = running.filter((s) => action.sections.includes(s.contract));
+    const all = sections.map((s) => s.contract.name);
+    app.post(`/${action.name}`, {
+      onRequest: [arrival, app.authenticate.dataActions, limit],
+      schema: { summary: action.summary, body: action.input, response: { 200: action.output } },
+    }, async (request) => {
+      const inputs = request.body as Record<string, unknown>;
+      const answer = await aggregateCustomerContext({
+        inputs, sections, wanted: (inputs.include as string[] | undefined) ?? all, arrivedAt: request.arrivedAt,
+      }, deps);
+      metrics.dataActionResults.inc({ route: action.name, complete: String(answer.complete) });
       return answer;
     });
   }

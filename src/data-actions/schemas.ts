@@ -1,59 +1,11 @@
 import { z } from 'zod';
+import { customerId } from '../sources/fields.js';
+import type { SourceContract, SourceInput } from '../sources/definition.js';
 
-// The data-action contract of SPEC §3, once: route validation, TypeScript types, the OpenAPI
-// document and the Genesys input/output contracts all come from these schemas (STYLE §2).
-// Outputs are flat enough for a Genesys output contract: every field always present, never
-// null, and no array inside an array.
-
-const ID_CHARS = /^[A-Za-z0-9._:@+-]{1,128}$/;
-const ID_RULE = 'must be 1-128 characters of A-Z a-z 0-9 . _ : @ + -';
-
-const id = (description: string, example: string) =>
-  z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') })
-    .regex(ID_CHARS, { error: ID_RULE })
-    .meta({ description, example });
-
-const customerId = id('Customer id in the CRM and orders systems', 'c-123');
-// A user id is a URL path segment: "." and ".." would be resolved as dot-segments (RFC 3986 §5.2.4).
-const userId = id('Genesys Cloud user (agent) id', '6a3af858-942f-489d-9700-5f9bcdcdae9b')
-  .refine((v) => v !== '.' && v !== '..', { error: ID_RULE.replace('must be', 'must not be . or .., and') });
-
-export const SOURCES = ['user', 'crm', 'orders'] as const;
-export type SourceName = (typeof SOURCES)[number];
-
-const INCLUDE_RULE = `must be a comma-separated subset of ${SOURCES.join(',')}`;
-const parts = (v: string) => v.split(',').map((p) => p.trim());
-// "" is how a Genesys template renders an unset variable: it means the default, all sources.
-const include = z.string({ error: INCLUDE_RULE })
-  .refine((v) => v === '' || parts(v).every((p) => (SOURCES as readonly string[]).includes(p)), { error: INCLUDE_RULE })
-  .transform((v) => (v === '' ? [...SOURCES] : SOURCES.filter((s) => parts(v).includes(s))))
-  .meta({ description: 'Sources to fetch, comma-separated subset of user,crm,orders (default: all)', example: 'user,crm' });
-
-// Strict integer, no numeric strings: the generated Genesys action writes `ordersLimit` unquoted
-// (openapi/genesys/*.json requestTemplate), which keeps the contract's JSON type, and a coercing schema would publish a string|integer
-// union that a Genesys input contract cannot express. A quoted number means a hand-edited
-// request template, which the 400 names at the action's "Test" step.
-export const DEFAULT_ORDERS_LIMIT = 5;
-const ORDERS_LIMIT_RULE = 'must be an integer from 1 to 50';
-const ordersLimit = z.int({ error: ORDERS_LIMIT_RULE }).min(1, { error: ORDERS_LIMIT_RULE }).max(50, { error: ORDERS_LIMIT_RULE })
-  .default(DEFAULT_ORDERS_LIMIT)
-  .meta({ description: 'Maximum number of orders to return (1-50)', example: 5 });
-
-export const customerContextInput = z.object({
-  customerId,
-  userId: userId.optional(),
-  include: include.optional(),
-  ordersLimit,
-}).meta({ description: 'Input of the customer-context data action' });
-
-export const genesysUserInput = z.object({
-  userId,
-  customerId: customerId.optional(),
-}).meta({ description: 'Input of the genesys-user data action (customerId is only echoed)' });
-
-export const crmAccountInput = z.object({ customerId }).meta({ description: 'Input of the crm-account data action' });
-
-export const ordersInput = z.object({ customerId, ordersLimit }).meta({ description: 'Input of the orders data action' });
+// The data-action contract (docs/contract.md, "Data actions"), built from the backends'
+// definitions: route validation, the OpenAPI document and the Genesys input/output contracts all
+// come from these schemas. Outputs are flat enough for a Genesys output contract: every field
+// always present, never null, and no array inside an array.
 
 export const SOURCE_STATUSES = ['ok', 'not_found', 'timeout', 'rate_limited', 'unavailable', 'error', 'skipped'] as const;
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
@@ -61,65 +13,89 @@ export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 const text = (description: string, example: string) => z.string().meta({ description, example });
 
 const outcome = {
-  status: z.enum(SOURCE_STATUSES).meta({ description: 'What the source did (SPEC §3)', example: 'ok' }),
+  status: z.enum(SOURCE_STATUSES).meta({ description: 'What the source did (docs/contract.md, "Source statuses")', example: 'ok' }),
   error: text('Short reason when status is not ok, else empty', ''),
   stale: z.boolean().meta({ description: 'Served from cache past its TTL because the backend failed', example: false }),
 };
 
-export const userData = z.object({
-  id: text('Genesys user id', '6a3af858-942f-489d-9700-5f9bcdcdae9b'),
-  name: text('Display name', 'Jane Agent'),
-  email: text('Email', 'jane@example.com'),
-  department: text('Department', 'Support'),
-  title: text('Job title', 'Senior Agent'),
-  presence: text('System presence, e.g. Available', 'Available'),
-  routingStatus: text('ACD routing status, e.g. IDLE', 'IDLE'),
-});
-
-export const crmData = z.object({
-  accountId: text('CRM account id', 'c-123'),
-  name: text('Account name', 'ACME Corp'),
-  tier: text('Customer tier', 'GOLD'),
-  email: text('Email', 'contact@acme.example'),
-  phone: text('Phone', '+15550100'),
-  language: text('Preferred language', 'en-US'),
-  preferredChannel: text('Preferred channel', 'voice'),
-});
-
-export const orderItem = z.object({
-  orderId: text('Order id', 'o-1'),
-  status: text('ACTIVE or PENDING', 'ACTIVE'),
-  total: z.number().meta({ description: 'Order total', example: 42.5 }),
-  currency: text('ISO 4217 currency', 'USD'),
-  createdAt: text('Creation time, ISO 8601', '2026-11-01T10:00:00Z'),
-});
-
-export const ordersData = z.object({
-  count: z.int().meta({ description: 'Number of items returned', example: 2 }),
-  hasMore: z.boolean().meta({ description: 'More orders exist than returned', example: false }),
-  items: z.array(orderItem).meta({ description: 'The orders, in the backend\'s order' }),
-});
-
-export const userSection = z.object({ ...outcome, ...userData.shape }).meta({ description: 'The Genesys Cloud user (agent)' });
-export const crmSection = z.object({ ...outcome, ...crmData.shape }).meta({ description: 'The CRM account' });
-export const ordersSection = z.object({ ...outcome, ...ordersData.shape }).meta({ description: 'The customer\'s active and pending orders' });
-
-const envelope = {
+const envelope = (sources: readonly SourceContract[]) => ({
   customerId: text('The customerId of the input (empty when absent)', 'c-123'),
   complete: z.boolean().meta({ description: 'True when no requested source failed', example: true }),
-  failedSources: text('Requested sources whose status is not ok or skipped, comma-separated, in the order user,crm,orders', ''),
+  failedSources: text(`Requested sources whose status is not ok or skipped, comma-separated, in the order ${names(sources)}`, ''),
   latencyMs: z.int().meta({ description: 'Time the service spent on the request', example: 41 }),
-};
+});
 
-export const customerContextOutput = z.object({ ...envelope, user: userSection, crm: crmSection, orders: ordersSection })
-  .meta({ description: 'Customer context: agent, CRM account and orders' });
-export const genesysUserOutput = z.object({ ...envelope, user: userSection }).meta({ description: 'The Genesys Cloud user' });
-export const crmAccountOutput = z.object({ ...envelope, crm: crmSection }).meta({ description: 'The CRM account' });
-export const ordersOutput = z.object({ ...envelope, orders: ordersSection }).meta({ description: 'The customer\'s orders' });
+const names = (sources: readonly SourceContract[]) => sources.map((s) => s.name).join(',');
 
-export type UserData = z.infer<typeof userData>;
-export type CrmData = z.infer<typeof crmData>;
-export type OrderItem = z.infer<typeof orderItem>;
-export type OrdersData = z.infer<typeof ordersData>;
-export type CustomerContextInput = z.output<typeof customerContextInput>;
-export type CustomerContext = z.infer<typeof customerContextOutput>;
+export const sectionSchema = (source: SourceContract) =>
+  z.object({ ...outcome, ...source.data.shape }).meta({ description: source.summary });
+
+/** One schema per input name: two backends reading `customerId` read the same input. */
+function inputShape(sources: readonly SourceContract[], requiredOf: (input: SourceInput) => boolean) {
+  const shape: Record<string, z.ZodType> = {};
+  const seen = new Map<string, z.ZodType>();
+  for (const source of sources) {
+    for (const [name, input] of Object.entries(source.inputs)) {
+      const other = seen.get(name);
+      if (other !== undefined && other !== input.schema) {
+        throw new Error(`input ${name} is declared by two backends with different schemas`);
+      }
+      seen.set(name, input.schema);
+      if (shape[name] === undefined || requiredOf(input)) shape[name] = requiredOf(input) ? input.schema : input.schema.optional();
+    }
+  }
+  return shape;
+}
+
+function includeSchema(sources: readonly SourceContract[]) {
+  const all = sources.map((s) => s.name);
+  const rule = `must be a comma-separated subset of ${all.join(',')}`;
+  const parts = (v: string) => v.split(',').map((p) => p.trim());
+  // "" is how a Genesys template renders an unset variable: it means the default, all sources.
+  return z.string({ error: rule })
+    .refine((v) => v === '' || parts(v).every((p) => all.includes(p)), { error: rule })
+    .transform((v) => (v === '' ? all : all.filter((s) => parts(v).includes(s))))
+    .meta({ description: `Sources to fetch, comma-separated subset of ${all.join(',')} (default: all)`, example: all.slice(0, 2).join(',') });
+}
+
+export interface DataActionSchemas {
+  /** The route's slug under /v1/data-actions. */
+  name: string;
+  summary: string;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  /** The sections of the answer, in answer order. */
+  sections: readonly SourceContract[];
+}
+
+const listed = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+
+/** A backend's own inputs, and the customerId it echoes when it does not read it. */
+function ownInputs(source: SourceContract) {
+  const shape = inputShape([source], (i) => i.required);
+  return { ...shape, ...(shape.customerId === undefined && { customerId: customerId.optional() }) };
+}
+
+/** The aggregate first, then one route per backend answering the same object restricted to it. */
+export function dataActionSchemas(sources: readonly SourceContract[]): DataActionSchemas[] {
+  const sectionsOf = (list: readonly SourceContract[]) => Object.fromEntries(list.map((s) => [s.name, sectionSchema(s)]));
+  const titles = listed(sources.map((s) => s.title));
+  const aggregate: DataActionSchemas = {
+    name: 'customer-context',
+    summary: `${titles} of a customer, fetched concurrently`,
+    // customerId anchors the aggregate; every other input is optional there.
+    input: z.object({ customerId, ...inputShape(sources, () => false), include: includeSchema(sources).optional() })
+      .extend({ customerId })
+      .meta({ description: 'Input of the customer-context data action' }),
+    output: z.object({ ...envelope(sources), ...sectionsOf(sources) })
+      .meta({ description: `Customer context: ${titles}` }),
+    sections: sources,
+  };
+  return [aggregate, ...sources.map((source): DataActionSchemas => ({
+    name: source.route,
+    summary: source.summary,
+    input: z.object(ownInputs(source)).meta({ description: `Input of the ${source.route} data action` }),
+    output: z.object({ ...envelope(sources), ...sectionsOf([source]) }).meta({ description: source.summary }),
+    sections: [source],
+  }))];
+}

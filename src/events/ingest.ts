@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errors } from '../errors.js';
-import { raceSignal, startBudget } from '../http/budget.js';
+import { startBudget } from '../http/budget.js';
+import { systemClock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GroupCommit } from './batcher.js';
 import { dedupKey } from './dedup-key.js';
@@ -69,9 +70,9 @@ export class EventIngestor {
    * written (it waits for that write, or gets 429 from another replica).
    */
   private async answerBy<T>(work: Promise<T>, ms: number, count: number): Promise<T> {
-    const deadline = startBudget(ms);
+    const deadline = startBudget(ms, systemClock);
     try {
-      return await raceSignal(work, deadline.signal, () => {
+      return await deadline.race(work, () => {
         this.deps.metrics.ingestEvents.inc({ result: 'late' }, count);
         return errors.sinkTimeout();
       });

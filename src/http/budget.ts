@@ -1,48 +1,85 @@
-// A time budget: the milliseconds left and a signal that fires when they run out. A source's
-// budget is nested in the request's deadline (SPEC §3: "never past the source's budget or the
-// request deadline"), so aborting the request aborts every source under it.
-//
-// Built on one AbortController and one cleared timer rather than AbortSignal.timeout/any: those
-// leave a timer running after the request is answered and build a DOMException when it fires,
-// which cost ~9% of the CPU of a fan-out under load (bench/, --cpu-prof).
+import type { Clock, ClockTimer } from '../clock.js';
 
-export interface Budget {
-  readonly signal: AbortSignal;
-  readonly totalMs: number;
-  remainingMs(): number;
-  /** Stops the timer and unlinks from the parent: call it once the work under the budget is over. */
-  release(): void;
-}
+// The timing model, once (docs/decisions.md, "One timing model"):
+//  - A data action has one deadline, DATA_ACTION_DEADLINE_MS counted from the request's arrival,
+//    less the time kept to write the answer.
+//  - Each source runs under its own budget, <SOURCE>_TIMEOUT_MS nested in that deadline: the
+//    budget is the shorter of the two, and aborting the deadline aborts it.
+//  - Work that several callers share (a cached lookup, a token login) runs under a budget of its
+//    own, as long as the source's timeout, so that a caller who joins late is not cut short by the
+//    first caller's deadline; each caller waits for it only as long as its own budget lasts.
+//  - Every layer that waits takes a Budget (transport attempts and their backoff, the pages of a
+//    listing, a shared lookup), never milliseconds plus a signal. The layer whose budget ends
+//    reports the timeout against that budget; no layer relabels another layer's timeout.
+//  - All of it reads one Clock, so tests drive time instead of sleeping.
 
 /** The abort reason of every expired budget: one shared object, nothing allocated per expiry. */
 export const BUDGET_EXPIRED = new Error('budget expired');
 
-export function startBudget(ms: number, parent?: Budget | AbortSignal): Budget {
+export interface Budget {
+  readonly signal: AbortSignal;
+  readonly totalMs: number;
+  readonly clock: Clock;
+  remainingMs(): number;
+  /** A budget of at most `ms` inside this one. */
+  child(ms: number): Budget;
+  /** Settles like `promise`, or rejects with `onExpire()` as soon as this budget ends. */
+  race<T>(promise: Promise<T>, onExpire: () => Error): Promise<T>;
+  /** Waits `ms` on the clock; rejects with BUDGET_EXPIRED if the budget ends first. */
+  sleep(ms: number): Promise<void>;
+  /** Stops the timer and unlinks from the parent: call it once the work under the budget is over. */
+  release(): void;
+}
+
+/**
+ * A budget of `ms` on `clock`, cut to what `parent` has left; aborted when the parent aborts (a
+ * parent may also be a plain signal, such as lru-cache's on eviction). One AbortController and one
+ * cleared timer, no AbortSignal.timeout/any: those leave a timer behind after the work is done.
+ */
+export function startBudget(ms: number, clock: Clock, parent?: Budget | AbortSignal): Budget {
   const parentSignal = parent instanceof AbortSignal ? parent : parent?.signal;
-  const parentLeft = parent instanceof AbortSignal || parent === undefined ? ms : parent.remainingMs();
+  const parentLeft = parent === undefined || parent instanceof AbortSignal ? ms : parent.remainingMs();
   const totalMs = Math.max(0, Math.floor(Math.min(ms, parentLeft)));
-  const endsAt = performance.now() + totalMs;
+  const endsAt = clock.now() + totalMs;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(BUDGET_EXPIRED), totalMs);
+  const { signal } = controller;
+  const timer: ClockTimer = clock.setTimeout(() => controller.abort(BUDGET_EXPIRED), totalMs);
   const onParentAbort = () => controller.abort(parentSignal!.reason);
   if (parentSignal?.aborted) controller.abort(parentSignal.reason);
   else parentSignal?.addEventListener('abort', onParentAbort, { once: true });
-  return {
-    signal: controller.signal,
+
+  const budget: Budget = {
+    signal,
     totalMs,
-    remainingMs: () => Math.max(0, Math.floor(endsAt - performance.now())),
+    clock,
+    remainingMs: () => (signal.aborted ? 0 : Math.max(0, Math.floor(endsAt - clock.now()))),
+    child: (childMs) => startBudget(childMs, clock, budget),
+    race: (promise, onExpire) => raceSignal(promise, signal, onExpire),
+    sleep(waitMs) {
+      if (signal.aborted) return Promise.reject(BUDGET_EXPIRED);
+      return new Promise<void>((resolve, reject) => {
+        const expire = () => {
+          clock.clearTimeout(wait);
+          reject(BUDGET_EXPIRED);
+        };
+        const wait = clock.setTimeout(() => {
+          signal.removeEventListener('abort', expire);
+          resolve();
+        }, waitMs);
+        signal.addEventListener('abort', expire, { once: true });
+      });
+    },
     release() {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       parentSignal?.removeEventListener('abort', onParentAbort);
     },
   };
+  return budget;
 }
 
-/** Settles like `promise`, or rejects with `onAbort()` as soon as `signal` fires. */
-export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
   if (signal.aborted) return Promise.reject(onAbort());
-  // Settle and unlink in one reaction: a then(...).finally(...) chain costs two more promises
-  // per call, and this runs 5 times per fan-out.
+  // Settle and unlink in one reaction: a then(...).finally(...) chain costs two more promises.
   return new Promise<T>((resolve, reject) => {
     const abort = () => reject(onAbort());
     signal.addEventListener('abort', abort, { once: true });

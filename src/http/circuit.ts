@@ -1,7 +1,8 @@
 import type { Gauge } from 'prom-client';
+import type { Clock } from '../clock.js';
 import { upstream, UpstreamError } from './errors.js';
 
-// A small consecutive-failure breaker per source (SPEC §3 "circuit open" = unavailable): after
+// A small consecutive-failure breaker per source ("circuit open" is `unavailable`, docs/contract.md): after
 // `failureThreshold` failures in a row it answers at once without calling the backend; after
 // `resetMs` one probe goes through, and its outcome closes or reopens the circuit.
 
@@ -27,12 +28,13 @@ export class CircuitBreaker {
     private readonly name: string,
     private readonly opts: CircuitOptions,
     private readonly gauge: Gauge<'source'>,
+    private readonly clock: Clock,
   ) {
     gauge.set({ source: name }, STATE.closed);
   }
 
   async run<T>(call: () => Promise<T>): Promise<T> {
-    if (this.state === 'open' && performance.now() - this.openedAt >= this.opts.resetMs) this.enter('half-open');
+    if (this.state === 'open' && this.clock.now() - this.openedAt >= this.opts.resetMs) this.enter('half-open');
     if (this.state === 'open' || (this.state === 'half-open' && this.probing)) throw upstream.circuitOpen(this.name);
     const probe = this.state === 'half-open';
     this.probing = probe;
@@ -56,7 +58,7 @@ export class CircuitBreaker {
     }
     this.failures += 1;
     if (this.state === 'half-open' || this.failures >= this.opts.failureThreshold) {
-      this.openedAt = performance.now();
+      this.openedAt = this.clock.now();
       this.enter('open');
     }
   }

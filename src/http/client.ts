@@ -1,13 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
-import type { RetryPolicy } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import { fromStatus, fromTransport, isConnectFailure, isReset, upstream, UpstreamError } from './errors.js';
 import type { Budget } from './budget.js';
-import { backoffMs, retryAfterMs } from './retry.js';
-
-export { UpstreamError } from './errors.js';
-export type { UpstreamCode } from './errors.js';
+import { fromStatus, fromTransport, isConnectFailure, isReset, upstream, type UpstreamError } from './errors.js';
+import { backoffMs, retryAfterMs, type RetryPolicy } from './retry.js';
 
 export interface JsonRequest {
   /** Metrics label and the name used in error messages, e.g. 'crm'. */
@@ -17,15 +12,14 @@ export interface JsonRequest {
   headers?: Record<string, string>;
   /** JSON-encoded when present. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of `body` (an OAuth token request). */
+  form?: Record<string, string>;
   retry: RetryPolicy;
-  /**
-   * Time for every attempt and wait together, under the caller's deadline: a source passes its
-   * own budget (no second timer expiring at the same instant); others start one (startBudget).
-   */
+  /** Time for every attempt and wait together (src/http/budget.ts). */
   budget: Budget;
   /**
    * Also retry every 5xx and refused connections, not only 429/503/resets. For writes that are
-   * idempotent on the receiving side (SPEC §4: the HTTP sink retries 429, 5xx and connection errors).
+   * idempotent on the receiving side (the HTTP sink retries 429, 5xx and connection errors).
    */
   retryAllFailures?: boolean;
 }
@@ -33,10 +27,14 @@ export interface JsonRequest {
 export interface HttpClient {
   /** 2xx resolves with the parsed JSON; anything else rejects with an UpstreamError after the retries that fit. */
   requestJson<T = unknown>(req: JsonRequest): Promise<{ status: number; body: T }>;
+  /**
+   * Ends every call still in flight and closes the pools. By the time the app closes, every request
+   * has been answered: what is left is shared work (a login, a cached lookup) nobody waits for.
+   */
   close(): Promise<void>;
 }
 
-/** SPEC §3: upstream bodies over 1 MiB are refused. */
+/** Upstream bodies over 1 MiB are refused (docs/contract.md). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const DUMP_LIMIT_BYTES = 64 * 1024;
@@ -46,9 +44,9 @@ type Attempt =
   | { ok: false; error: UpstreamError; retry?: '429' | '503' | '5xx' | 'reset' | 'connect'; retryAfterMs?: number };
 
 /**
- * One keep-alive pool per origin (undici Agent). undici's own retry interceptor is not used: it
- * caps a long Retry-After at its maxTimeout and retries anyway, and it knows no budget, while
- * SPEC §3 wants a Retry-After that does not fit to end the call at once, and jittered backoff.
+ * One keep-alive pool per origin (undici Agent), redirects never followed. undici's own retry
+ * interceptor is not used: it caps a long Retry-After at its maxTimeout and retries anyway, and it
+ * knows no budget, while a Retry-After that does not fit must end the call at once.
  */
 export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
   const agent = new Agent({
@@ -64,7 +62,10 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
   async function attempt(req: JsonRequest, signal: AbortSignal): Promise<Attempt> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
-    if (req.body !== undefined) {
+    if (req.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(req.form).toString();
+    } else if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
@@ -73,7 +74,7 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
       res = await request(req.url, { dispatcher: agent, method: req.method, headers, body, signal });
     } catch (err) {
       const retry = isReset(err) ? 'reset' as const : req.retryAllFailures && isConnectFailure(err) ? 'connect' as const : undefined;
-      return { ok: false, error: fromTransport(req.target, err, req.budget.totalMs), ...(retry && { retry }) };
+      return { ok: false, error: fromTransport(req.target, err, req.budget), ...(retry && { retry }) };
     }
     const { statusCode: status } = res;
     if (status >= 200 && status < 300) {
@@ -83,7 +84,7 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
         return { ok: true, status, body: text === '' ? null : JSON.parse(text) };
       } catch (err) {
         if (signal.aborted) throw err;
-        return { ok: false, error: fromTransport(req.target, err, req.budget.totalMs) };
+        return { ok: false, error: fromTransport(req.target, err, req.budget) };
       }
     }
     // Free the connection for the pool: dump() reads up to `limit` and destroys the rest.
@@ -96,9 +97,9 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
   async function requestJson<T>(req: JsonRequest): Promise<{ status: number; body: T }> {
     const { budget } = req;
     const { signal } = budget;
-    const timedOut = () => upstream.timeout(req.target, budget.totalMs);
+    const timedOut = () => upstream.timeout(req.target, budget);
     for (let n = 1; ; n++) {
-      const started = performance.now();
+      const started = budget.clock.now();
       let result: Attempt;
       try {
         result = await attempt(req, signal);
@@ -111,15 +112,15 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
       if (!result.retry || n >= req.retry.attempts) throw result.error;
       // The last attempt's duration estimates the next one: never start what cannot finish.
       const wait = result.retryAfterMs ?? backoffMs(req.retry, n);
-      if (wait + (performance.now() - started) > budget.remainingMs()) throw result.error;
+      if (wait + (budget.clock.now() - started) > budget.remainingMs()) throw result.error;
       opts.metrics.retries.inc({ target: req.target, reason: result.retry });
       try {
-        await sleep(wait, undefined, { signal });
+        await budget.sleep(wait);
       } catch {
         throw timedOut();
       }
     }
   }
 
-  return { requestJson, close: () => agent.close() };
+  return { requestJson, close: () => agent.destroy() };
 }

@@ -1,5 +1,7 @@
+import type { Budget } from './budget.js';
+
 // Outbound failures, each with a stable code (cf. undici's lib/core/errors.js). The data-action
-// use case turns the code into a source status (SPEC §3 table); the message is short, human and
+// use case turns the code into a source status (docs/contract.md); the message is short, human and
 // names the target, never a URL or a key.
 
 export type UpstreamCode =
@@ -19,7 +21,9 @@ export class UpstreamError extends Error {
 }
 
 export const upstream = {
-  timeout: (target: string, ms: number) => new UpstreamError('UPSTREAM_TIMEOUT', `${target} did not answer within ${Math.round(ms)} ms`),
+  /** The budget that ended, not the caller's: the one whose time the message states. */
+  timeout: (target: string, budget: Pick<Budget, 'totalMs'>) =>
+    new UpstreamError('UPSTREAM_TIMEOUT', `${target} did not answer within ${budget.totalMs} ms`),
   rateLimited: (target: string, retryAfterMs?: number) => new UpstreamError('UPSTREAM_RATE_LIMITED',
     retryAfterMs === undefined ? `${target} is rate limiting requests` : `${target} is rate limiting requests (retry after ${Math.ceil(retryAfterMs / 1000)} s)`, 429),
   unreachable: (target: string) => new UpstreamError('UPSTREAM_UNAVAILABLE', `${target} is unreachable`),
@@ -40,7 +44,7 @@ export function fromStatus(target: string, status: number, retryAfter?: number):
 
 const RESET = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
-/** A connection dropped mid-exchange: worth another attempt (SPEC §3), unlike a refused one. */
+/** A connection dropped mid-exchange: worth another attempt, unlike a refused one. */
 export const isReset = (err: unknown) => RESET.has((err as { code?: string }).code ?? '');
 
 const CONNECT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -49,10 +53,10 @@ const CONNECT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREAC
 export const isConnectFailure = (err: unknown) => CONNECT.has((err as { code?: string }).code ?? '');
 
 /** The error for a failure below HTTP (socket, size limit, parser). */
-export function fromTransport(target: string, err: unknown, budgetMs: number): UpstreamError {
+export function fromTransport(target: string, err: unknown, budget: Pick<Budget, 'totalMs'>): UpstreamError {
   const code = (err as { code?: string }).code;
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return upstream.badResponse(target, 'an answer over the 1 MiB limit');
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return upstream.timeout(target, budgetMs);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return upstream.timeout(target, budget);
   if (err instanceof SyntaxError) return upstream.badResponse(target, 'an answer that is not JSON');
   return upstream.unreachable(target);
 }

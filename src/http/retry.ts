@@ -1,6 +1,11 @@
-import type { RetryPolicy } from '../config.js';
+/** Attempts per call and the full-jitter backoff between them (<SOURCE>_RETRY_* variables). */
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
 
-// When to wait before another attempt (SPEC §3): the server's Retry-After when it sent one,
+// When to wait before another attempt: the server's Retry-After when it sent one,
 // otherwise exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff
 // and Jitter": sleep = random(0, min(cap, base * 2^n)), which spreads synchronized clients best).
 

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import { raceSignal, startBudget } from '../http/budget.js';
+import type { Clock } from '../clock.js';
+import { startBudget } from '../http/budget.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -12,10 +13,10 @@ declare module 'fastify' {
 
 const CHECK_TIMEOUT_MS = 2000;
 
-async function run(check: ReadinessCheck): Promise<string> {
-  const deadline = startBudget(CHECK_TIMEOUT_MS);
+async function run(check: ReadinessCheck, clock: Clock): Promise<string> {
+  const deadline = startBudget(CHECK_TIMEOUT_MS, clock);
   try {
-    await raceSignal(check(), deadline.signal, () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
+    await deadline.race(check(), () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
     return 'ok';
   } catch (err) {
     return `failed: ${(err as Error).message}`;
@@ -33,7 +34,7 @@ export default fp(async (app) => {
 
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     const names = [...checks.keys()];
-    const results = await Promise.all(names.map((n) => run(checks.get(n)!)));
+    const results = await Promise.all(names.map((n) => run(checks.get(n)!, app.clock)));
     const report = Object.fromEntries(names.map((n, i) => [n, results[i]]));
     const ready = !app.isClosing && results.every((r) => r === 'ok');
     if (app.isClosing) report.process = 'failed: shutting down';

@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import type { FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { errors } from '../errors.js';
 import { logOutagesOnce } from '../redis.js';
 
-const DATA_ACTIONS = '/v1/data-actions/';
 const REDIS_NAMESPACE = 'gdas:rate-limit:';
 
 /** A Redis that fails fast: a caller is on the line, so a slow store must not hold the request. */
@@ -21,13 +20,9 @@ function redisClient(url: string) {
 }
 
 /**
- * Inbound rate limit on /v1/data-actions/* only, per credential (`request.principal`), shared
- * through Redis when REDIS_URL is set. @fastify/rate-limit is registered with `global: false`
- * and this plugin attaches its limiter (`app.rateLimit()`, one store for the whole family, so a
- * credential has one budget whatever route it calls) to matching routes from an onRoute hook:
- * the route files need no rate-limit option, and the events routes are untouched.
- * It runs in preParsing: after the onRequest hooks (authentication sets the principal) and
- * before the body is read, so an over-limit caller costs no parsing.
+ * Inbound rate limit per credential (`request.principal`), shared through Redis when REDIS_URL is
+ * set. Registered with `global: false`: the routes that are limited (the data actions) put
+ * `app.rateLimit()` in their own onRequest hooks, after authentication and before the body is read.
  */
 export default fp(async (app) => {
   const { max, windowMs } = app.config.rateLimit;
@@ -42,17 +37,9 @@ export default fp(async (app) => {
     global: false,
     max,
     timeWindow: windowMs,
-    hook: 'preParsing',
     keyGenerator: (request: FastifyRequest) => request.principal ?? `ip:${request.ip}`,
     skipOnError: true,
     ...(redis && { redis, nameSpace: REDIS_NAMESPACE }),
     errorResponseBuilder: (_request, context) => errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000))),
-  });
-
-  const limiter = app.rateLimit() as unknown as preParsingAsyncHookHandler;
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(DATA_ACTIONS) || route.config?.rateLimit !== undefined) return;
-    const existing = route.preParsing;
-    route.preParsing = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), limiter];
   });
 }, { name: 'rate-limit', dependencies: ['config', 'error-handler'] });

@@ -1,19 +1,16 @@
 import { LRUCache } from 'lru-cache';
-import { raceSignal, startBudget, type Budget } from '../http/budget.js';
-import type { Metrics } from '../metrics.js';
+import type { Clock } from '../clock.js';
+import { startBudget, type Budget } from '../http/budget.js';
 import { upstream, UpstreamError } from '../http/errors.js';
+import type { Metrics } from '../metrics.js';
+import type { Cached } from './definition.js';
 
 // A read-through cache for one backend: lru-cache's fetch() coalesces concurrent lookups of one
-// key into one backend call (Genesys allows ~300 requests per minute per token, SPEC §3).
+// key into one backend call.
 // Stale-if-error: `ttl` marks an entry stale but does not remove it (no ttlAutopurge), and
 // `noDeleteOnFetchRejection` keeps it when the refresh fails, so the last value can still be
 // served, flagged `stale`. `allowStaleOnFetchRejection` is not used: on a miss it resolves
 // undefined and hides the error, which we need for the source status. Old entries leave by LRU.
-
-export interface Cached<V> {
-  value: V;
-  stale: boolean;
-}
 
 export interface ReadThroughCache<V> {
   /** Waits for the (possibly shared) backend call at most until the caller's budget ends. */
@@ -21,12 +18,16 @@ export interface ReadThroughCache<V> {
 }
 
 export interface CacheOptions<V> {
+  /** The cache's metrics label. */
   name: string;
+  /** The backend as error texts name it. */
+  target: string;
   ttlMs: number;
   max: number;
-  /** The source's own budget: a shared backend call runs under it, not under one caller's. */
-  budgetMs: number;
+  /** The source's timeout: a shared backend call runs under a budget this long, not under one caller's. */
+  timeoutMs: number;
   metrics: Metrics;
+  clock: Clock;
   load: (key: string, budget: Budget) => Promise<V>;
 }
 
@@ -38,24 +39,26 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
     max: opts.max,
     // lru-cache reads ttl 0 as "never expires"; 1 ms is the nearest to "always ask the backend".
     ttl: Math.max(1, opts.ttlMs),
+    // Every TTL check reads the app's clock (lru-cache would otherwise reuse a reading for 1 ms).
+    perf: opts.clock,
+    ttlResolution: 0,
     noDeleteOnFetchRejection: true,
     // Coalesced callers share this call, so it has its own budget: a caller that joins late is
     // not cut short by the first caller's deadline, and the answer still fills the cache.
     // lru-cache's signal fires when the entry is evicted or deleted mid-call.
     fetchMethod: (key, _stale, { signal }) => {
-      const budget = startBudget(opts.budgetMs, signal);
+      const budget = startBudget(opts.timeoutMs, opts.clock, signal);
       return opts.load(key, budget).finally(() => budget.release());
     },
   });
   const count = (result: 'hit' | 'miss' | 'stale') => opts.metrics.cache.inc({ cache: opts.name, result });
-  const timedOut = () => upstream.timeout(opts.name, opts.budgetMs);
 
   return {
     async get(key, budget) {
       const status: LRUCache.Status<string, V> = {};
       try {
-        const value = await raceSignal(cache.fetch(key, { status }), budget.signal, timedOut);
-        if (value === undefined) throw upstream.unreachable(opts.name);
+        const value = await budget.race(cache.fetch(key, { status }), () => upstream.timeout(opts.target, budget));
+        if (value === undefined) throw upstream.unreachable(opts.target);
         count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
         return { value, stale: false };
       } catch (caught) {
@@ -71,7 +74,7 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
             err = direct;
           }
         }
-        const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.name);
+        const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.target);
         if (isNotFound(failure)) cache.delete(key);
         const last = isNotFound(failure) ? undefined : cache.get(key, { allowStale: true, noDeleteOnStaleGet: true });
         count(last === undefined ? 'miss' : 'stale');

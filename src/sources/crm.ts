@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import type { CrmData } from '../data-actions/schemas.js';
+import { int, retryPolicy, retryProblems, retryVariables, text, url } from '../env.js';
 import type { Budget } from '../http/budget.js';
-import type { CircuitBreaker } from '../http/circuit.js';
-import type { HttpClient } from '../http/client.js';
 import { upstream } from '../http/errors.js';
-import type { Metrics } from '../metrics.js';
-import { createReadThroughCache, type Cached } from './cache.js';
+import { createReadThroughCache } from './cache.js';
+import { defineSource } from './definition.js';
+import { customerId, required, textField } from './fields.js';
 
-// GET {CRM_BASE_URL}/v2/accounts?id=...&include=preferences,subscriptions with X-API-Key (SPEC §3).
+// The CRM account: GET {CRM_BASE_URL}/v2/accounts?id=...&include=preferences,subscriptions with
+// X-API-Key (docs/contract.md, "CRM account"), cached and coalesced per customer.
 
 const TARGET = 'crm';
+
+export const crmData = z.object({
+  accountId: textField('CRM account id', 'c-123'),
+  name: textField('Account name', 'ACME Corp'),
+  tier: textField('Customer tier', 'GOLD'),
+  email: textField('Email', 'contact@acme.example'),
+  phone: textField('Phone', '+15550100'),
+  language: textField('Preferred language', 'en-US'),
+  preferredChannel: textField('Preferred channel', 'voice'),
+});
+export type CrmData = z.infer<typeof crmData>;
 
 const nullableText = z.string().nullish();
 const rawAccount = z.object({
@@ -37,39 +47,58 @@ function toAccount(body: unknown): CrmData {
   };
 }
 
-export interface CrmSource {
-  lookup(customerId: string, budget: Budget): Promise<Cached<CrmData>>;
-}
-
-export interface CrmSourceDeps {
-  config: Config['crm'] & { baseUrl: string; apiKey: string };
-  cacheMaxEntries: number;
-  http: HttpClient;
-  breaker: CircuitBreaker;
-  metrics: Metrics;
-}
-
-export function createCrmSource({ config, cacheMaxEntries, http, breaker, metrics }: CrmSourceDeps): CrmSource {
-  async function fetchAccount(customerId: string, budget: Budget) {
-    const query = new URLSearchParams({ id: customerId, include: 'preferences,subscriptions' });
-    const { body } = await http.requestJson({
+export default defineSource({
+  name: 'crm',
+  route: 'crm-account',
+  title: 'CRM Account',
+  summary: 'The CRM account of a customer',
+  target: TARGET,
+  inputs: { customerId: required(customerId) },
+  data: crmData,
+  empty: { accountId: '', name: '', tier: '', email: '', phone: '', language: '', preferredChannel: '' } satisfies CrmData,
+  env: {
+    CRM_BASE_URL: url,
+    CRM_API_KEY: text,
+    CRM_TIMEOUT_MS: int(1500, 50, 60_000),
+    ...retryVariables('CRM'),
+    CRM_CACHE_TTL_MS: int(30_000, 0),
+  },
+  check: (env) => [
+    ...retryProblems(env, 'CRM'),
+    ...(env.CRM_BASE_URL && !env.CRM_API_KEY ? ['CRM_API_KEY: required when CRM_BASE_URL is set'] : []),
+  ],
+  settings: (env) => (env.CRM_BASE_URL && env.CRM_API_KEY ? {
+    baseUrl: env.CRM_BASE_URL,
+    apiKey: env.CRM_API_KEY,
+    timeoutMs: env.CRM_TIMEOUT_MS,
+    retry: retryPolicy(env, 'CRM'),
+    cacheTtlMs: env.CRM_CACHE_TTL_MS,
+  } : undefined),
+  timeoutMs: (settings) => settings.timeoutMs,
+  create(settings, ctx) {
+    const breaker = ctx.breaker();
+    async function fetchAccount(id: string, budget: Budget) {
+      const query = new URLSearchParams({ id, include: 'preferences,subscriptions' });
+      const { body } = await ctx.http.requestJson({
+        target: TARGET,
+        method: 'GET',
+        url: `${settings.baseUrl}/v2/accounts?${query}`,
+        headers: { 'x-api-key': settings.apiKey },
+        retry: settings.retry,
+        budget,
+      });
+      return toAccount(body);
+    }
+    const cache = createReadThroughCache<CrmData>({
+      name: 'crm-account',
       target: TARGET,
-      method: 'GET',
-      url: `${config.baseUrl}/v2/accounts?${query}`,
-      headers: { 'x-api-key': config.apiKey },
-      retry: config.retry,
-      budget,
+      ttlMs: settings.cacheTtlMs,
+      timeoutMs: settings.timeoutMs,
+      max: ctx.cacheMaxEntries,
+      metrics: ctx.metrics,
+      clock: ctx.clock,
+      load: (id, budget) => breaker.run(() => fetchAccount(id, budget)),
     });
-    return toAccount(body);
-  }
-
-  const cache = createReadThroughCache<CrmData>({
-    name: 'crm-account',
-    ttlMs: config.cacheTtlMs,
-    budgetMs: config.timeoutMs,
-    max: cacheMaxEntries,
-    metrics,
-    load: (customerId, budget) => breaker.run(() => fetchAccount(customerId, budget)),
-  });
-  return { lookup: (customerId, budget) => cache.get(customerId, budget) };
-}
+    return { load: (inputs, budget) => cache.get(String(inputs.customerId), budget) };
+  },
+});

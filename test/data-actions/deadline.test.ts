@@ -1,29 +1,21 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { DATA_KEY } from '../helpers/app.js';
+import { manualClock, until } from '../helpers/clock.js';
 import { withSimulator } from './helpers.js';
 
-// Who owns a source's outcome when its budget ends (SPEC §3): the source itself, with what it
-// has (the orders so far, the last cached value), not a timeout from a timer racing it; and the
-// deadline counts from the request's arrival, as Genesys' own timeout does.
+// Who owns a source's outcome when its budget ends: the source itself, with what it has (the
+// orders so far, the last cached value), not a timeout from a timer racing it; and the deadline
+// counts from the request's arrival, as Genesys' own timeout does.
 
 const t = withSimulator();
 const { setup } = t;
 
-/** Polls `cond` every few ms; the simulator runs in this process, so its timers are ordered with ours. */
-async function until(cond: () => boolean, timeoutMs = 5000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error('condition not reached');
-    await sleep(2);
-  }
-}
-
 describe('a budget that ends while the source is still working', () => {
   it('answers the orders so far with hasMore when the budget ends on a later page, every time', async () => {
-    const { post } = await setup({ ORDERS_TIMEOUT_MS: '600' });
+    const { clock, advance } = manualClock();
+    const { post } = await setup({ ORDERS_TIMEOUT_MS: '600' }, { clock });
     t.sim.configure({ ordersPerCustomer: 7, ordersPageMax: 1 });
     for (let run = 0; run < 5; run += 1) {
       t.sim.clearFaults();
@@ -31,8 +23,10 @@ describe('a budget that ends while the source is still working', () => {
       t.sim.setLatency('orders', 150);
       const before = t.sim.hits('orders');
       const answer = post('orders', { customerId: 'c-1', ordersLimit: 5 });
-      await until(() => t.sim.hits('orders') > before);
+      await until(() => t.sim.hits('orders') > before, 'page 1');
       t.sim.setFault('orders', { kind: 'hang' });
+      await until(() => t.sim.hits('orders') === before + 2, 'page 2');
+      await advance(600);
       const body = (await answer).json();
       expect(body.orders, `run ${run}`).toMatchObject({ status: 'ok', error: '', count: 1, hasMore: true });
       expect(body.orders.items.map((o: { orderId: string }) => o.orderId)).toEqual(['o-c-1-1']);
@@ -42,17 +36,21 @@ describe('a budget that ends while the source is still working', () => {
   });
 
   it('serves the cached user and account, flagged stale, when the backends hang after the TTL', async () => {
+    const { clock, advance } = manualClock();
     const { post, metric } = await setup({
       USER_CACHE_TTL_MS: '50', CRM_CACHE_TTL_MS: '50', GENESYS_TIMEOUT_MS: '400', CRM_TIMEOUT_MS: '400',
-    });
+    }, { clock });
     const payload = { customerId: 'c-1', userId: 'u-1', include: 'user,crm' };
     const first = (await post('customer-context', payload)).json();
     expect(first).toMatchObject({ complete: true, user: { status: 'ok', stale: false }, crm: { status: 'ok', stale: false } });
-    await sleep(80);
+    await advance(51);
     t.sim.setFault('users', { kind: 'hang' });
     t.sim.setFault('crm', { kind: 'hang' });
     for (let run = 0; run < 5; run += 1) {
-      const body = (await post('customer-context', payload)).json();
+      const answer = post('customer-context', payload);
+      await until(() => t.sim.hits('users') === 2 + run && t.sim.hits('crm') === 2 + run, 'the refreshes');
+      await advance(400);
+      const body = (await answer).json();
       expect(body, `run ${run}`).toMatchObject({
         complete: true,
         failedSources: '',

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOverrides } from '../../src/app.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { DATA_KEY, testConfig } from '../helpers/app.js';
 
@@ -21,8 +21,8 @@ export function simEnv(sim: Simulator, env: Record<string, string | undefined> =
   };
 }
 
-export async function dataActionApp(sim: Simulator, env: Record<string, string | undefined> = {}) {
-  const app = await buildApp(testConfig(simEnv(sim, env)), { logger: process.env.DEBUG_LOG ? { level: 'error' } : false });
+export async function dataActionApp(sim: Simulator, env: Record<string, string | undefined> = {}, overrides: AppOverrides = {}) {
+  const app = await buildApp(testConfig(simEnv(sim, env)), { logger: process.env.DEBUG_LOG ? { level: 'error' } : false, ...overrides });
   await app.ready();
   const post = (route: string, payload: unknown) =>
     app.inject({ method: 'POST', url: `/v1/data-actions/${route}`, headers: { 'x-api-key': DATA_KEY }, payload: payload as object });
@@ -60,8 +60,8 @@ export function withSimulator() {
     get sim() {
       return started();
     },
-    async setup(env: Record<string, string> = {}) {
-      const ctx = await dataActionApp(started(), env);
+    async setup(env: Record<string, string> = {}, overrides: AppOverrides = {}) {
+      const ctx = await dataActionApp(started(), env, overrides);
       close = () => ctx.app.close();
       return ctx;
     },

@@ -6,12 +6,13 @@ import pino from 'pino';
 import { buildApp, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loggerOptions } from '../../src/logger.js';
+import type { SourceDefinition } from '../../src/sources/definition.js';
 
 export const DATA_KEY = 'test-data-key';
 export const INGEST_KEY = 'test-ingest-key';
 
 /** A valid configuration for tests: both route families keyed, a private sink folder, quiet logs. */
-export function testConfig(env: Record<string, string | undefined> = {}) {
+export function testConfig(env: Record<string, string | undefined> = {}, sources?: readonly SourceDefinition[]) {
   return loadConfig({
     DATA_ACTION_API_KEYS: DATA_KEY,
     INGEST_API_KEYS: INGEST_KEY,
@@ -22,7 +23,7 @@ export function testConfig(env: Record<string, string | undefined> = {}) {
     MAX_EVENT_LOOP_DELAY_MS: '0',
     MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
-  });
+  }, sources);
 }
 
 export async function buildTestApp(env: Record<string, string | undefined> = {}, overrides: AppOverrides = {}) {

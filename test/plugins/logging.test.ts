@@ -8,7 +8,7 @@ describe('request logs', () => {
     const app = await buildApp(log.config, { logger: log.logger });
     app.post('/v1/data-actions/probe', { onRequest: app.authenticate.dataActions }, async (req) => {
       // What a careless handler might log: the raw headers and a config object.
-      req.log.info({ headers: req.headers, genesys: { clientSecret: app.config.genesys.clientSecret } }, 'debug dump');
+      req.log.info({ headers: req.headers, genesys: { clientSecret: 'client-secret-value' } }, 'debug dump');
       return { ok: true };
     });
     await app.ready();

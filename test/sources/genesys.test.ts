@@ -1,9 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { withSimulator } from '../data-actions/helpers.js';
+import { manualClock, settled, until } from '../helpers/clock.js';
 
-// Genesys Cloud allows ~300 requests per minute per token (SPEC §3): one login for everybody,
-// coalesced and cached user lookups, a fresh token after a 401, stale-if-error for users.
+// Genesys Cloud allows ~300 requests per minute per OAuth client: one login for everybody,
+// coalesced and cached user lookups, a fresh token after a 401, stale-if-error for users, and a
+// login that is bounded, validated and not retried more often than a backoff.
 
 const t = withSimulator();
 const { setup } = t;
@@ -48,11 +49,13 @@ it('reports unavailable when even a fresh token is refused, and caches nothing',
 });
 
 it('serves the last user, flagged stale, when Genesys fails after the TTL', async () => {
-  const { post, metric } = await setup({ USER_CACHE_TTL_MS: '50' });
+  const { clock, advance } = manualClock();
+  const { post, metric } = await setup({ USER_CACHE_TTL_MS: '50' }, { clock });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.stale).toBe(false);
+  await advance(49);
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.stale).toBe(false); // fresh hit
   expect(t.sim.hits('users')).toBe(1);
-  await sleep(80);
+  await advance(2); // past the TTL
   t.sim.setFault('users', { kind: 'status', status: 500 });
   const body = (await post('genesys-user', { userId: 'u-1' })).json();
   expect(body).toMatchObject({ complete: true, user: { status: 'ok', stale: true, id: 'u-1', presence: 'Available' } });
@@ -65,39 +68,60 @@ it('serves the last user, flagged stale, when Genesys fails after the TTL', asyn
 });
 
 it('reports not_found rather than a stale user when Genesys answers 404 after the TTL', async () => {
-  const { post } = await setup({ USER_CACHE_TTL_MS: '50' });
+  const { clock, advance } = manualClock();
+  const { post } = await setup({ USER_CACHE_TTL_MS: '50' }, { clock });
   await post('genesys-user', { userId: 'u-1' });
-  await sleep(80);
+  await advance(51);
   t.sim.setFault('users', { kind: 'status', status: 404 });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user).toMatchObject({ status: 'not_found', stale: false, id: '' });
 });
 
-it('reports ready only once the Genesys login works', async () => {
-  const { app } = await setup();
-  t.sim.setFault('login', { kind: 'status', status: 503, times: 1 });
-  const first = await app.inject({ method: 'GET', url: '/readyz' });
-  expect(first.statusCode).toBe(503);
-  expect(first.json().checks['genesys-login']).toMatch(/^failed: genesys login answered HTTP 503/);
-  expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks['genesys-login']).toBe('ok');
+it('reports the Genesys login by name in /readyz, and retries a failed login only after its backoff', async () => {
+  const { clock, advance } = manualClock();
+  const { app, post } = await setup({}, { clock });
+  t.sim.setFault('login', { kind: 'status', status: 401, times: 1 });
+  const readiness = async () => (await app.inject({ method: 'GET', url: '/readyz' })).json().checks['genesys-login'];
+  expect(await readiness()).toBe('failed: genesys login refused our credentials (HTTP 401)');
+  // Within the 1 s backoff the login is not tried again: lookups fail at once with its error.
+  expect((await post('genesys-user', { userId: 'u-1' })).json().user)
+    .toMatchObject({ status: 'unavailable', error: 'genesys login refused our credentials (HTTP 401)' });
+  expect(t.sim.hits('login')).toBe(1);
+  await advance(1000);
+  expect(await readiness()).toBe('ok');
+  expect(t.sim.hits('login')).toBe(2);
+  expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
 });
 
 it('keeps serving with the token in hand while its early refresh is slow, instead of waiting for it', async () => {
-  // A 10-minute token is refreshed 1 minute before expiry (min(60 s, 10% of its life)). Only the
-  // clock (Date) is moved forward into that minute; timers, sockets and the simulator run for real.
+  // A 10-minute token is refreshed 1 minute before expiry (min(60 s, 10% of its life)).
   t.sim.configure({ tokenTtlSeconds: 600 });
-  const { post } = await setup({ GENESYS_TIMEOUT_MS: '800' });
+  const { clock, advance } = manualClock();
+  const { post } = await setup({ GENESYS_TIMEOUT_MS: '800' }, { clock });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
   expect(t.sim.hits('login')).toBe(1);
 
-  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 560_000 }); // 40 s before expiry
+  await advance(560_000); // 40 s before expiry
   t.sim.setFault('login', { kind: 'hang' });
   const body = (await post('genesys-user', { userId: 'u-2' })).json();
   expect(body.user).toMatchObject({ status: 'ok', id: 'u-2' });
   const [first, second] = t.sim.requests('users');
   expect(second!.headers.authorization).toBe(first!.headers.authorization);
   // The refresh did start, behind the caller, and only once for every caller meanwhile.
-  await vi.waitFor(() => expect(t.sim.hits('login')).toBe(2));
+  await until(() => t.sim.hits('login') === 2, 'the refresh');
   expect((await post('genesys-user', { userId: 'u-3' })).json().user).toMatchObject({ status: 'ok', id: 'u-3' });
   expect(t.sim.hits('login')).toBe(2);
   t.sim.clearFaults();
+});
+
+it('bounds the login like every other call: a body that never ends is a timeout at the budget', async () => {
+  const { clock, advance } = manualClock();
+  const { post } = await setup({ GENESYS_TIMEOUT_MS: '800' }, { clock });
+  t.sim.setFault('login', { kind: 'hang' });
+  const answer = post('genesys-user', { userId: 'u-1' });
+  await until(() => t.sim.hits('login') === 1, 'the login');
+  await advance(799);
+  expect(await settled(answer)).toBe(false);
+  await advance(1);
+  expect((await answer).json().user).toMatchObject({ status: 'timeout', error: 'genesys did not answer within 800 ms' });
+  expect(t.sim.hits('users')).toBe(0);
 });

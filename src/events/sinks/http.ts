@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { startBudget } from '../../http/budget.js';
+import { systemClock } from '../../clock.js';
 import { createHttpClient } from '../../http/client.js';
 import type { Metrics } from '../../metrics.js';
 import type { Sink } from './types.js';
@@ -29,7 +30,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
     name: 'http',
     async write(records) {
       const batchKey = createHash('sha256').update(records.map((r) => r.key).join(',')).digest('hex');
-      const budget = startBudget(opts.budgetMs);
+      const budget = startBudget(opts.budgetMs, systemClock);
       try {
         await client.requestJson({
           target: 'ingest-collector',
