@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { buildGenesysActions } from './genesys.js';
+import { buildGenesysActions, type GenesysActionOptions } from './genesys.js';
 
 export const OPENAPI_FILE = 'openapi/openapi.json';
 export const GENESYS_DIR = 'openapi/genesys';
+/** Secure copies of the actions: build output, never mistaken for the committed files. */
+export const SECURE_GENESYS_DIR = 'dist/genesys-secure';
+
+/** Where the Genesys actions of these options are written. */
+export const actionsDir = ({ secure = false }: GenesysActionOptions = {}) =>
+  (secure ? SECURE_GENESYS_DIR : GENESYS_DIR);
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -25,16 +31,20 @@ export function generatorConfig(ingestFileDir: string) {
 
 /**
  * Builds the real app (without listening) and renders every generated file, path → content.
- * The OpenAPI document is exactly what GET /openapi.json serves with that configuration.
+ * The OpenAPI document is exactly what GET /openapi.json serves with that configuration; with
+ * `secure` only the actions are rendered, into SECURE_GENESYS_DIR.
  */
-export async function renderArtifacts(): Promise<Map<string, string>> {
+export async function renderArtifacts(options: GenesysActionOptions = {}): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'gdas-openapi-'));
   const config = generatorConfig(dir);
   const app = await buildApp(config, { logger: false });
   try {
     await app.ready();
-    const files = new Map([[OPENAPI_FILE, json(app.openapi.document())]]);
-    for (const [name, action] of buildGenesysActions(app.openapi.routes(), config)) files.set(`${GENESYS_DIR}/${name}`, json(action));
+    const files = new Map<string, string>();
+    if (!options.secure) files.set(OPENAPI_FILE, json(app.openapi.document()));
+    for (const [name, action] of buildGenesysActions(app.openapi.routes(), config, options)) {
+      files.set(`${actionsDir(options)}/${name}`, json(action));
+    }
     return files;
   } finally {
     await app.close();

@@ -1,17 +1,30 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { GENESYS_DIR, renderArtifacts } from './artifacts.js';
+import { actionsDir, renderArtifacts } from './artifacts.js';
 
 // `npm run openapi`: writes openapi/openapi.json and openapi/genesys/*.json from the route
 // table, and removes Genesys actions whose route no longer exists. Run from the repository root.
+// `npm run openapi -- --secure`: writes the same actions marked secure into dist/genesys-secure/
+// and nothing else, so the committed files never depend on how the generator was called
+// (docs/genesys-data-actions.md). Any other argument is refused before anything is written.
 
+const USAGE = 'usage: npm run openapi [-- --secure]';
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--secure');
+if (unknown.length > 0) {
+  console.error(`unknown argument: ${unknown.join(' ')}\n${USAGE}`);
+  process.exit(2);
+}
+
+const options = { secure: args.includes('--secure') };
 const root = resolve(process.cwd());
-const files = await renderArtifacts();
-mkdirSync(join(root, GENESYS_DIR), { recursive: true });
-for (const stale of readdirSync(join(root, GENESYS_DIR))) {
-  if (!files.has(`${GENESYS_DIR}/${stale}`)) {
-    rmSync(join(root, GENESYS_DIR, stale));
-    console.log(`removed ${GENESYS_DIR}/${stale}`);
+const dir = actionsDir(options);
+const files = await renderArtifacts(options);
+mkdirSync(join(root, dir), { recursive: true });
+for (const stale of readdirSync(join(root, dir))) {
+  if (!files.has(`${dir}/${stale}`)) {
+    rmSync(join(root, dir, stale));
+    console.log(`removed ${dir}/${stale}`);
   }
 }
 for (const [path, content] of files) {

@@ -17,30 +17,45 @@ const SUCCESS_TEMPLATE = '${rawResult}';
 
 export type GenesysAction = ReturnType<typeof buildAction>;
 
+export interface GenesysActionOptions {
+  /**
+   * Marks every action as a secure data action ("designed to accept sensitive data"); what that
+   * restricts in Architect is in docs/genesys-data-actions.md. Off for the committed files.
+   */
+  secure?: boolean;
+}
+
 const title = (slug: string) => slug.split('-').map((w) => (w === 'crm' ? 'CRM' : w[0]!.toUpperCase() + w.slice(1))).join(' ');
 
 /** Genesys allows 1 to 60 s; the service answers by DATA_ACTION_DEADLINE_MS, so wait a little longer. */
 export const timeoutSecondsFor = (deadlineMs: number) => Math.min(60, Math.ceil((deadlineMs + NETWORK_MARGIN_MS) / 1000));
 
 /**
- * The Velocity body: every string through $esc.jsonString so a quote in an input cannot break
- * the JSON; numbers and booleans bare. An optional input left unset renders as its own name in
- * formal notation (Velocity macros for data actions), so optional fields are emitted only when
- * the silent form `$!{input.x}` is not empty.
+ * The Velocity body, one JSON member per input ("Velocity macros for data actions",
+ * help.mypurecloud.com/articles/velocity-macros-data-actions/). Strings go through
+ * `$!esc.jsonString(...)`: escaping keeps a quote in an input from breaking the JSON, and the
+ * silent form sends "" for an unset required input where the formal form would send the
+ * reference's own text. Numbers and booleans go bare, `null` when a required one is unset, so the
+ * body stays JSON and the service's 400 names the field. Optional inputs are emitted only when
+ * `$!{input.x}` is not empty: unset or "" leaves them out and the service applies its default.
  */
 export function requestTemplate(input: JsonSchema): string {
   const properties = (input.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((input.required ?? []) as string[]);
-  const value = (name: string) => (properties[name]!.type === 'string' ? `"$esc.jsonString(\${input.${name}})"` : `\${input.${name}}`);
+  const isSet = (name: string) => `"$!{input.${name}}" != ""`;
+  const value = (name: string) => {
+    if (properties[name]!.type === 'string') return `"$!esc.jsonString(\${input.${name}})"`;
+    return required.has(name) ? `#if(${isSet(name)})\${input.${name}}#{else}null#end` : `\${input.${name}}`;
+  };
   const names = Object.keys(properties);
   const mandatory = names.filter((n) => required.has(n));
   if (mandatory.length === 0) throw new Error('a data action needs at least one required input to anchor the JSON body');
   const head = mandatory.map((n) => `"${n}": ${value(n)}`).join(', ');
-  const tail = names.filter((n) => !required.has(n)).map((n) => `#if("$!{input.${n}}" != ""), "${n}": ${value(n)}#end`).join('');
+  const tail = names.filter((n) => !required.has(n)).map((n) => `#if(${isSet(n)}), "${n}": ${value(n)}#end`).join('');
   return `{${head}${tail}}`;
 }
 
-function buildAction(route: CollectedRoute, config: Config) {
+function buildAction(route: CollectedRoute, config: Config, secure: boolean) {
   const slug = route.url.slice(DATA_ACTIONS_PREFIX.length);
   const name = `${CATEGORY} - ${title(slug)}`;
   const input: JsonSchema = { title: `${title(slug)} input`, ...toContractSchema(toJsonSchema(route.schema.body, 'input', 'draft-04').schema) };
@@ -64,17 +79,21 @@ function buildAction(route: CollectedRoute, config: Config) {
       timeoutSeconds: timeoutSecondsFor(config.dataActionDeadlineMs),
     },
     contract: { input: { inputSchema: input }, output: { successSchema: output } },
-    secure: false,
+    secure,
   };
 }
 
 /** One action per POST /v1/data-actions/* route with zod body and 200 schemas, keyed by file name. */
-export function buildGenesysActions(routes: CollectedRoute[], config: Config): Map<string, GenesysAction> {
+export function buildGenesysActions(
+  routes: CollectedRoute[],
+  config: Config,
+  { secure = false }: GenesysActionOptions = {},
+): Map<string, GenesysAction> {
   const actions = new Map<string, GenesysAction>();
   for (const route of routes) {
     if (route.method !== 'POST' || !route.url.startsWith(DATA_ACTIONS_PREFIX) || route.schema.hide) continue;
     if (route.schema.body === undefined || route.schema.response?.['200'] === undefined) continue;
-    const action = buildAction(route, config);
+    const action = buildAction(route, config, secure);
     const problems = actionProblems(action, config);
     if (problems.length > 0) throw new Error(`${route.url} cannot be a Genesys data action:\n  ${problems.join('\n  ')}`);
     actions.set(`${route.url.slice(DATA_ACTIONS_PREFIX.length)}.json`, action);
@@ -88,16 +107,14 @@ export function actionProblems(action: GenesysAction, config: Config): string[] 
   const expect = (ok: boolean, message: string) => { if (!ok) problems.push(message); };
   const { request, response, timeoutSeconds } = action.config;
   expect(action.integrationType === 'custom-rest-actions' && action.actionType === 'custom', 'integrationType/actionType');
-  expect(action.secure === false && action.category === CATEGORY && action.name.length > 0 && action.name.length <= 256, 'name/category/secure');
+  const named = action.category === CATEGORY && action.name.length > 0 && action.name.length <= 256;
+  expect(named && typeof action.secure === 'boolean', 'name/category/secure');
   expect(request.requestType === 'POST' && request.requestUrlTemplate.startsWith(`\${credentials.${CREDENTIAL_FIELDS.baseUrl}}/`), 'request URL and type');
   expect(request.headers[config.auth.dataActions.apiKeyHeader] === `\${credentials.${CREDENTIAL_FIELDS.apiKey}}`, 'API key header from the credentials');
   expect(JSON.stringify(response) === JSON.stringify({ translationMap: {}, translationMapDefaults: {}, successTemplate: SUCCESS_TEMPLATE }), 'response passes the raw result through');
   expect(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= 60 && timeoutSeconds * 1000 > config.dataActionDeadlineMs, 'timeoutSeconds within 1..60 and above the deadline');
   const input = action.contract.input.inputSchema;
-  for (const [name, prop] of Object.entries((input.properties ?? {}) as Record<string, JsonSchema>)) {
-    const ref = prop.type === 'string' ? `"$esc.jsonString(\${input.${name}})"` : `\${input.${name}}`;
-    expect(request.requestTemplate.includes(`"${name}": ${ref}`), `requestTemplate sends ${name} as ${ref}`);
-  }
+  expect(request.requestTemplate === requestTemplate(input), 'requestTemplate is generated from the input contract');
   const json = JSON.stringify(action.contract);
   expect(!json.includes('"$ref"'), 'contracts do not support $ref');
   return problems.concat(inputContractProblems(input), outputContractProblems(action.contract.output.successSchema));

@@ -1,4 +1,7 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import type { App } from '../../src/app.js';
+import { GENESYS_DIR } from '../../src/openapi/artifacts.js';
+import type { GenesysAction } from '../../src/openapi/genesys.js';
 
 /** Every (method, url) in the app's route table as Fastify prints it, HEAD twins left out. */
 export function routeTable(app: App): { method: string; url: string }[] {
@@ -11,15 +14,8 @@ export function routeTable(app: App): { method: string; url: string }[] {
   return routes;
 }
 
-/**
- * The subset of Velocity our generated request templates use, evaluated the way Genesys does
- * (help.mypurecloud.com "Velocity macros for data actions"): `$!{x}` is empty when x is unset,
- * `#if(...)...#end` guards, `$esc.jsonString()` escapes for a JSON string literal.
- */
-export function renderVelocity(template: string, input: Record<string, unknown>): string {
-  const present = (name: string) => input[name] !== undefined && input[name] !== '';
-  return template
-    .replace(/#if\("\$!\{input\.([A-Za-z0-9_-]+)\}" != ""\)(.*?)#end/g, (_m, name: string, body: string) => (present(name) ? body : ''))
-    .replace(/\$esc\.jsonString\(\$\{input\.([A-Za-z0-9_-]+)\}\)/g, (_m, name: string) => JSON.stringify(String(input[name])).slice(1, -1))
-    .replace(/\$\{input\.([A-Za-z0-9_-]+)\}/g, (m, name: string) => (name in input ? String(input[name]) : m));
+/** The committed importable actions, file name and parsed content. */
+export function committedActions(): { file: string; action: GenesysAction }[] {
+  const read = (file: string) => JSON.parse(readFileSync(`${GENESYS_DIR}/${file}`, 'utf8')) as GenesysAction;
+  return readdirSync(GENESYS_DIR).map((file) => ({ file, action: read(file) }));
 }
