@@ -12,12 +12,12 @@ export const isZod = (schema: unknown): schema is z.ZodType => schema instanceof
 export function toJsonSchema(
   schema: unknown,
   io: 'input' | 'output',
-  target: 'draft-2020-12' | 'draft-04' = 'draft-2020-12',
+  target: 'draft-2020-12' | 'draft-7' | 'draft-04' = 'draft-2020-12',
 ): { schema: JsonSchema; defs: Record<string, JsonSchema> } {
   if (!isZod(schema)) return { schema: (schema ?? {}) as JsonSchema, defs: {} };
   const json = z.toJSONSchema(schema, { io, target, unrepresentable: 'any' }) as JsonSchema;
-  const { $schema: _dialect, $defs, ...rest } = json;
-  return { schema: rest, defs: ($defs ?? {}) as Record<string, JsonSchema> };
+  const { $schema: _dialect, $defs, definitions, ...rest } = json;
+  return { schema: rest, defs: ($defs ?? definitions ?? {}) as Record<string, JsonSchema> };
 }
 
 /** Rewrites `#/$defs/X` references to another location (OpenAPI components). */

@@ -1,9 +1,10 @@
 import fp from 'fastify-plugin';
 import fastJson from 'fast-json-stringify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errors, type FieldProblems } from '../errors.js';
+import { isZod, toJsonSchema } from '../openapi/json-schema.js';
 
-/** One message per field, named by its dotted path ("body" for the body itself), as SPEC §3 asks. */
+/** One message per field, named by its dotted path ("body" for the body itself: docs/contract.md). */
 export function fieldProblems(error: z.ZodError): FieldProblems {
   const fields: FieldProblems = {};
   for (const issue of error.issues) {
@@ -12,21 +13,6 @@ export function fieldProblems(error: z.ZodError): FieldProblems {
   }
   return fields;
 }
-
-/** Parses `data` with `schema` or throws the coded 400 naming every bad field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw errors.validation(fieldProblems(result.error));
-  return result.data;
-}
-
-/** JSON Schema of a zod schema as it is sent (`io: 'output'`), for serialisers and OpenAPI. */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output') {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
-  return json;
-}
-
-const isZod = (schema: unknown): schema is z.ZodType => schema instanceof z.ZodType;
 
 /**
  * Routes declare zod schemas in `schema.body` and `schema.response`; the same schema object gives
@@ -43,7 +29,10 @@ export default fp(async (app) => {
   });
   app.setSerializerCompiler(({ schema }) => {
     if (!isZod(schema)) return (data: unknown) => JSON.stringify(data);
-    const stringify = fastJson(jsonSchemaOf(schema) as unknown as Parameters<typeof fastJson>[0]);
+    const { schema: json, defs } = toJsonSchema(schema, 'output', 'draft-7');
+    // Response schemas inline every part: a shared definition would need fast-json-stringify's refs.
+    if (Object.keys(defs).length > 0) throw new Error('response schemas must not use shared definitions');
+    const stringify = fastJson(json as unknown as Parameters<typeof fastJson>[0]);
     return (data: unknown) => stringify(data);
   });
 }, { name: 'zod-validation' });
