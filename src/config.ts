@@ -14,47 +14,56 @@ const basicPairs = list.pipe(
   return { user: p.slice(0, i), password: p.slice(i + 1) };
 }));
 
+// Each variable's `description` is the one docs/contract.md and the README show (npm run openapi).
+const d = <T extends z.ZodType>(schema: T, description: string) => schema.meta({ description });
+
 const fields = z.object({
-  PORT: int(8080, 0, 65535),
-  HOST: text.transform((v) => v ?? '0.0.0.0'),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
-    .transform((v) => v ?? 'info'),
-  DATA_ACTION_API_KEYS: list,
-  DATA_ACTION_BASIC_AUTH: basicPairs,
-  INGEST_API_KEYS: list,
-  INGEST_API_KEY_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'))
-    .transform((v) => (v ?? 'x-api-key').toLowerCase()),
-  INGEST_BASIC_AUTH: basicPairs,
-  AUTH_DISABLED: bool,
-  DATA_ACTION_DEADLINE_MS: int(2500, 100, 60_000),
-  CACHE_MAX_ENTRIES: int(10_000, 1),
-  CIRCUIT_FAILURE_THRESHOLD: int(5, 1),
-  CIRCUIT_RESET_MS: int(10_000, 100),
+  PORT: d(int(8080, 0, 65535), 'listen port'),
+  HOST: d(text.transform((v) => v ?? '0.0.0.0'), 'listen address'),
+  LOG_LEVEL: d(optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .transform((v) => v ?? 'info'), 'pino level (`fatal` ... `trace`, `silent`)'),
+  DATA_ACTION_API_KEYS: d(list, 'comma-separated keys accepted in `x-api-key` on `/v1/data-actions/*` (several allow rotation)'),
+  DATA_ACTION_BASIC_AUTH: d(basicPairs, 'comma-separated `user:password` pairs accepted as HTTP Basic on `/v1/data-actions/*`'),
+  INGEST_API_KEYS: d(list, 'comma-separated keys accepted on `/v1/events/*` (EventBridge connection of type API key)'),
+  INGEST_API_KEY_HEADER: d(optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'))
+    .transform((v) => (v ?? 'x-api-key').toLowerCase()), 'header name of the EventBridge connection'),
+  INGEST_BASIC_AUTH: d(basicPairs, '`user:password` pairs for an EventBridge connection of type Basic'),
+  AUTH_DISABLED: d(bool, 'only for local demos, logged as a warning at every start; without it a route family with no credentials refuses to start'),
+  DATA_ACTION_DEADLINE_MS: d(int(2500, 100, 60_000), 'overall budget of one data-action request, from its arrival'),
+  CACHE_MAX_ENTRIES: d(int(10_000, 1), 'entries per backend cache'),
+  CIRCUIT_FAILURE_THRESHOLD: d(int(5, 1), 'consecutive failures that open a backend\'s circuit'),
+  CIRCUIT_RESET_MS: d(int(10_000, 100), 'time an open circuit waits before one probe'),
   // Per credential: one Genesys integration serves a whole contact centre (~100 data actions/s at peak).
-  RATE_LIMIT_MAX: int(6000, 1),
-  RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
-  INGEST_SINK: optional(z.enum(['file', 'postgres', 'http'])).transform((v) => v ?? 'file'),
-  INGEST_FILE_DIR: text.transform((v) => v ?? './data/events'),
-  DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
-  DATABASE_POOL_MAX: int(10, 1, 100),
-  INGEST_HTTP_URL: url,
-  INGEST_HTTP_TIMEOUT_MS: int(3000, 100, 4500),
-  INGEST_BODY_LIMIT_BYTES: int(1_048_576, 1024),
-  INGEST_QUEUE_MAX: int(10_000, 1),
-  REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
-  DEDUP_TTL_SECONDS: int(86_400, 1),
-  DEDUP_MAX_ENTRIES: int(500_000, 1),
-  BATCH_MAX_SIZE: int(500, 1, 10_000),
-  BATCH_MAX_WAIT_MS: int(0, 0, 1000),
-  SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
-  MAX_EVENT_LOOP_DELAY_MS: int(1000, 0),
+  RATE_LIMIT_MAX: d(int(6000, 1), 'inbound requests per credential and window on the data-action routes'),
+  RATE_LIMIT_WINDOW_MS: d(int(60_000, 1000), 'window of the inbound rate limit'),
+  INGEST_SINK: d(optional(z.enum(['file', 'postgres', 'http'])).transform((v) => v ?? 'file'), '`file`, `postgres` or `http`'),
+  INGEST_FILE_DIR: d(text.transform((v) => v ?? './data/events'), 'NDJSON sink folder (daily files)'),
+  DATABASE_URL: d(optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
+    'PostgreSQL for `INGEST_SINK=postgres`'),
+  DATABASE_POOL_MAX: d(int(10, 1, 100), 'PostgreSQL connections'),
+  INGEST_HTTP_URL: d(url, 'downstream collector for `INGEST_SINK=http` (one JSON POST per batch)'),
+  INGEST_HTTP_TIMEOUT_MS: d(int(3000, 100, 4500), 'budget of one batch POST to the collector, retries included (< EventBridge\'s 5 s)'),
+  INGEST_BODY_LIMIT_BYTES: d(int(1_048_576, 1024), 'request body limit (413 past it)'),
+  INGEST_QUEUE_MAX: d(int(10_000, 1), 'events waiting for a sink write; past it 429 with `retry-after`'),
+  REDIS_URL: d(optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+    'when set, the dedup store and the rate-limit counters are shared through Redis'),
+  DEDUP_TTL_SECONDS: d(int(86_400, 1), 'how long a stored event key is remembered (EventBridge retries for 24 h)'),
+  DEDUP_MAX_ENTRIES: d(int(500_000, 1), 'bound of the in-memory dedup store'),
+  BATCH_MAX_SIZE: d(int(500, 1, 10_000), 'events per sink write at most'),
+  BATCH_MAX_WAIT_MS: d(int(0, 0, 1000), 'how long an idle sink waits for more events (linger)'),
+  SHUTDOWN_TIMEOUT_MS: d(int(10_000, 100), 'how long SIGTERM waits for the drain before forcing exit'),
+  MAX_EVENT_LOOP_DELAY_MS: d(int(1000, 0), 'load shedding (503 `OVERLOADED`) past this event-loop delay; 0 turns it off'),
   // Off by default: a loop busy 98% of the time is a saturated service, not a late one, and
   // shedding then turns throughput into 503s (docs/decisions.md). The delay check is the one that
   // predicts missed deadlines. Set e.g. 0.98 to add it.
-  MAX_EVENT_LOOP_UTILIZATION: optional(z.coerce.number().min(0).max(1)).transform((v) => v ?? 0),
+  MAX_EVENT_LOOP_UTILIZATION: d(optional(z.coerce.number().min(0).max(1)).transform((v) => v ?? 0),
+    'load shedding past this event-loop utilisation (0-1); 0 turns it off'),
 });
 
 type Env = z.output<typeof fields>;
+
+/** The service's own variables (each backend declares its own), for the generated documentation. */
+export const serviceVariables = fields.shape;
 
 /** Rules across variables. They run on whatever parsed, so one message can list every problem. */
 function crossChecks(env: Partial<Env>): string[] {

@@ -27,9 +27,9 @@ type RetryEnv<P extends string> = Record<RetryNames<P>, number>;
 
 /** `<PREFIX>_RETRY_ATTEMPTS/_BASE_MS/_MAX_MS`: defaults that fit a 1.5 s budget with room for two retries. */
 export const retryVariables = <P extends string>(prefix: P) => ({
-  [`${prefix}_RETRY_ATTEMPTS`]: int(3, 1, 10),
-  [`${prefix}_RETRY_BASE_MS`]: int(100, 100),
-  [`${prefix}_RETRY_MAX_MS`]: int(1000, 100),
+  [`${prefix}_RETRY_ATTEMPTS`]: int(3, 1, 10).meta({ description: 'attempts per call, 1-10' }),
+  [`${prefix}_RETRY_BASE_MS`]: int(100, 100).meta({ description: 'backoff base (full jitter), >= 100' }),
+  [`${prefix}_RETRY_MAX_MS`]: int(1000, 100).meta({ description: 'backoff cap, >= the base' }),
 }) as Record<RetryNames<P>, ReturnType<typeof int>>;
 
 export const retryPolicy = <P extends string>(env: RetryEnv<P>, prefix: P): RetryPolicy => ({

@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import { BUILT_IN_SOURCES } from '../sources/index.js';
+import { dataActionTables, fillBlocks, variableTables } from './contract-doc.js';
 import { buildGenesysActions, type GenesysActionOptions } from './genesys.js';
 
 export const OPENAPI_FILE = 'openapi/openapi.json';
+/** Documents with generated tables between `<!-- generated:NAME -->` markers. */
+export const CONTRACT_FILE = 'docs/contract.md';
+export const README_FILE = 'README.md';
 export const GENESYS_DIR = 'openapi/genesys';
 /** Secure copies of the actions: build output, never mistaken for the committed files. */
 export const SECURE_GENESYS_DIR = 'dist/genesys-secure';
@@ -31,17 +36,24 @@ export function generatorConfig(ingestFileDir: string) {
 
 /**
  * Builds the real app (without listening) and renders every generated file, path → content.
- * The OpenAPI document is exactly what GET /openapi.json serves with that configuration; with
+ * The OpenAPI document is exactly what GET /openapi.json serves with that configuration; the
+ * contract and the README get their generated tables (read from `root`, the repository); with
  * `secure` only the actions are rendered, into SECURE_GENESYS_DIR.
  */
-export async function renderArtifacts(options: GenesysActionOptions = {}): Promise<Map<string, string>> {
+export async function renderArtifacts(options: GenesysActionOptions = {}, root = process.cwd()): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'gdas-openapi-'));
   const config = generatorConfig(dir);
   const app = await buildApp(config, { logger: false });
   try {
     await app.ready();
     const files = new Map<string, string>();
-    if (!options.secure) files.set(OPENAPI_FILE, json(app.openapi.document()));
+    if (!options.secure) {
+      files.set(OPENAPI_FILE, json(app.openapi.document()));
+      const variables = variableTables(BUILT_IN_SOURCES);
+      const read = (path: string) => readFileSync(join(root, path), 'utf8');
+      files.set(CONTRACT_FILE, fillBlocks(read(CONTRACT_FILE), { 'data-actions': dataActionTables(app.openapi.routes('declared')), variables }));
+      files.set(README_FILE, fillBlocks(read(README_FILE), { variables }));
+    }
     for (const [name, action] of buildGenesysActions(app.openapi.routes(), config, options)) {
       files.set(`${actionsDir(options)}/${name}`, json(action));
     }

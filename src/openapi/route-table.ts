@@ -17,7 +17,11 @@ export interface CollectedRoute {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    openapi: { routes(): CollectedRoute[]; document(): OpenApiDocument };
+    openapi: {
+      /** Every route, sorted by URL and method, or in the order they were declared. */
+      routes(order?: 'url' | 'declared'): CollectedRoute[];
+      document(): OpenApiDocument;
+    };
   }
 }
 
@@ -43,7 +47,7 @@ export default fp(async (app) => {
 
   const sorted = () => [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
   app.decorate('openapi', {
-    routes: sorted,
+    routes: (order: 'url' | 'declared' = 'url') => (order === 'url' ? sorted() : [...routes]),
     document: () => (cached ??= buildOpenApiDocument(sorted(), app.config)),
   });
 

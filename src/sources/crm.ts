@@ -57,11 +57,11 @@ export default defineSource({
   data: crmData,
   empty: { accountId: '', name: '', tier: '', email: '', phone: '', language: '', preferredChannel: '' } satisfies CrmData,
   env: {
-    CRM_BASE_URL: url,
-    CRM_API_KEY: text,
-    CRM_TIMEOUT_MS: int(1500, 50, 60_000),
+    CRM_BASE_URL: url.meta({ description: 'CRM service; without it the crm source is `skipped`' }),
+    CRM_API_KEY: text.meta({ description: 'its `X-API-Key`' }),
+    CRM_TIMEOUT_MS: int(1500, 50, 60_000).meta({ description: 'budget of the crm source, retries included' }),
     ...retryVariables('CRM'),
-    CRM_CACHE_TTL_MS: int(30_000, 0),
+    CRM_CACHE_TTL_MS: int(30_000, 0).meta({ description: 'freshness of a cached CRM account' }),
   },
   check: (env) => [
     ...retryProblems(env, 'CRM'),

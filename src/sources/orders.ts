@@ -43,9 +43,9 @@ export default defineSource({
   data: ordersData,
   empty: { count: 0, hasMore: false, items: [] } satisfies OrdersData,
   env: {
-    ORDERS_BASE_URL: url,
-    ORDERS_API_KEY: text,
-    ORDERS_TIMEOUT_MS: int(2000, 50, 60_000),
+    ORDERS_BASE_URL: url.meta({ description: 'orders service; without it the orders source is `skipped`' }),
+    ORDERS_API_KEY: text.meta({ description: 'its bearer key' }),
+    ORDERS_TIMEOUT_MS: int(2000, 50, 60_000).meta({ description: 'budget of the orders source, retries included' }),
     ...retryVariables('ORDERS'),
   },
   check: (env) => [

@@ -73,14 +73,14 @@ export default defineSource({
       if (!known.has(region)) {
         ctx.addIssue({ code: 'custom', message: `must be a Genesys Cloud region domain (${[...known].join(', ')})` });
       }
-    })).transform((v) => v ?? 'mypurecloud.com'),
-    GENESYS_CLIENT_ID: text,
-    GENESYS_CLIENT_SECRET: text,
-    GENESYS_API_URL: url,
-    GENESYS_LOGIN_URL: url,
-    GENESYS_TIMEOUT_MS: int(1500, 50, 60_000),
+    })).transform((v) => v ?? 'mypurecloud.com').meta({ description: 'Genesys Cloud region domain (checked against the SDK\'s list)' }),
+    GENESYS_CLIENT_ID: text.meta({ description: 'OAuth client-credentials client; without it the user source is `skipped`' }),
+    GENESYS_CLIENT_SECRET: text.meta({ description: 'its secret' }),
+    GENESYS_API_URL: url.meta({ description: 'Platform API base URL, default `https://api.<region>` (proxies, the simulator)' }),
+    GENESYS_LOGIN_URL: url.meta({ description: 'login base URL, default `https://login.<region>`' }),
+    GENESYS_TIMEOUT_MS: int(1500, 50, 60_000).meta({ description: 'budget of the user source, retries included' }),
     ...retryVariables('GENESYS'),
-    USER_CACHE_TTL_MS: int(60_000, 0),
+    USER_CACHE_TTL_MS: int(60_000, 0).meta({ description: 'freshness of a cached user' }),
   },
   check(env) {
     const problems = retryProblems(env, 'GENESYS');
