@@ -28,6 +28,8 @@ ENV NODE_OPTIONS="--max-old-space-size=256"
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist/src ./dist/src
+# The built-in backends declarations, read when BACKENDS_FILE is unset (docs/backends.md).
+COPY backends ./backends
 COPY package.json ./
 # The NDJSON sink writes here; mount a volume so acknowledged events outlive the container.
 RUN mkdir -p /var/lib/gdas/events && chown -R node:node /var/lib/gdas

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, int, list, optional, parseVariables, text, url } from './env.js';
+import { loadBackends } from './backends/load.js';
 import { BUILT_IN_SOURCES } from './sources/index.js';
 import type { ConfiguredSource, SourceDefinition } from './sources/definition.js';
 
@@ -30,6 +31,8 @@ const fields = z.object({
   INGEST_BASIC_AUTH: d(basicPairs, '`user:password` pairs for an EventBridge connection of type Basic'),
   AUTH_DISABLED: d(bool, 'only for local demos, logged as a warning at every start; without it a route family with no credentials refuses to start'),
   DATA_ACTION_DEADLINE_MS: d(int(2500, 100, 60_000), 'overall budget of one data-action request, from its arrival'),
+  BACKENDS_FILE: d(text, 'YAML or JSON file declaring the data actions\' backends beside the Genesys user '
+    + '([docs/backends.md](docs/backends.md)); unset: the built-in CRM and orders (`backends/default.yaml`)'),
   CACHE_MAX_ENTRIES: d(int(10_000, 1), 'entries per backend cache'),
   CIRCUIT_FAILURE_THRESHOLD: d(int(5, 1), 'consecutive failures that open a backend\'s circuit'),
   CIRCUIT_RESET_MS: d(int(10_000, 100), 'time an open circuit waits before one probe'),
@@ -89,17 +92,32 @@ export class ConfigError extends Error {
   }
 }
 
+/** Section names and routes are the answer's keys and URLs: two backends cannot share one. */
+function clashes(sources: readonly SourceDefinition[]): string[] {
+  const problems: string[] = [];
+  const taken = new Map<string, string>([['customerId', 'the answer'], ['complete', 'the answer'],
+    ['failedSources', 'the answer'], ['latencyMs', 'the answer'], ['route customer-context', 'the aggregate']]);
+  for (const s of sources) {
+    for (const key of [s.name, `route ${s.route}`]) {
+      const owner = taken.get(key);
+      if (owner) problems.push(`backend ${s.name}: ${key} is already used by ${owner}`);
+      taken.set(key, `backend ${s.name}`);
+    }
+  }
+  return problems;
+}
+
 /**
- * Validates the environment for the service and its backends (`sources`: the built-in ones unless
- * a test adds its own); throws one ConfigError that lists every problem by variable name.
+ * Validates the environment for the service and its backends: the built-in ones written in code
+ * (the Genesys user), those of BACKENDS_FILE, and `extra` ones a test adds. Throws one ConfigError
+ * that lists every problem by variable name, or by its place in the backends file.
  */
-export function loadConfig(
-  source: NodeJS.ProcessEnv = process.env,
-  sources: readonly SourceDefinition[] = BUILT_IN_SOURCES,
-) {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, extra: readonly SourceDefinition[] = []) {
   const problems: string[] = [];
   const env = parseVariables(fields.shape, source, problems);
   problems.push(...crossChecks(env));
+  const sources = [...BUILT_IN_SOURCES, ...loadBackends(env.BACKENDS_FILE, problems), ...extra];
+  problems.push(...clashes(sources));
   const configured = sources.map((definition) => definition.configure(source, problems));
   if (problems.length > 0) throw new ConfigError(problems);
   return toConfig(env as Env, configured.filter((s) => s !== undefined));

@@ -72,7 +72,7 @@ describe('configuration', () => {
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'PORT', 'DATA_ACTION_BASIC_AUTH', 'GENESYS_REGION', 'CRM_BASE_URL', 'GENESYS_RETRY_BASE_MS', 'ORDERS_RETRY_ATTEMPTS',
-      'GENESYS_CLIENT_SECRET', 'ORDERS_API_KEY', 'CRM_RETRY_MAX_MS', 'DATABASE_URL',
+      'GENESYS_CLIENT_SECRET', 'ORDERS_API_KEY', 'CRM_API_KEY', 'CRM_RETRY_MAX_MS', 'DATABASE_URL',
     ].sort());
     const error = new ConfigError(problems);
     expect(error.message).toMatch(/^invalid configuration:\n {2}- PORT: must be an integer from 0 to 65535/);

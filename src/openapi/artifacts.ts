@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import { loadBackends } from '../backends/load.js';
 import { BUILT_IN_SOURCES } from '../sources/index.js';
 import { dataActionTables, fillBlocks, variableTables } from './contract-doc.js';
 import { buildGenesysActions, type GenesysActionOptions } from './genesys.js';
@@ -49,7 +50,8 @@ export async function renderArtifacts(options: GenesysActionOptions = {}, root =
     const files = new Map<string, string>();
     if (!options.secure) {
       files.set(OPENAPI_FILE, json(app.openapi.document()));
-      const variables = variableTables(BUILT_IN_SOURCES);
+      // The variables of the default configuration: the built-in backends and the default file.
+      const variables = variableTables([...BUILT_IN_SOURCES, ...loadBackends(undefined, [])]);
       const read = (path: string) => readFileSync(join(root, path), 'utf8');
       files.set(CONTRACT_FILE, fillBlocks(read(CONTRACT_FILE), { 'data-actions': dataActionTables(app.openapi.routes('declared')), variables }));
       files.set(README_FILE, fillBlocks(read(README_FILE), { variables }));

@@ -95,8 +95,12 @@ function variableRows(shape: z.core.$ZodShape): string[][] {
 /** Every variable: the service's own, then each backend's, with its default and meaning. */
 export function variableTables(sources: readonly SourceDefinition[]): string {
   const head = ['variable', 'default', 'meaning'];
+  const rows = (s: SourceDefinition) => [
+    ...variableRows(s.env),
+    ...(s.variables ?? []).map((v) => [code(v.name), v.default === undefined ? '—' : code(v.default), v.description]),
+  ];
   return [
     table(head, variableRows(serviceVariables)),
-    ...sources.map((s) => `**${s.title}** (\`${s.name}\`, route \`${s.route}\`)\n\n${table(head, variableRows(s.env))}`),
+    ...sources.map((s) => `**${s.title}** (\`${s.name}\`, route \`${s.route}\`)\n\n${table(head, rows(s))}`),
   ].join('\n\n');
 }

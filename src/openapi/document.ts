@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
+import { packageVersion } from '../package.js';
 import { ErrorBody } from './error-schema.js';
 import { rewriteRefs, toJsonSchema, type JsonSchema } from './json-schema.js';
 import { DATA_ACTIONS_PREFIX, ERROR_RESPONSES, EVENTS_PREFIX, KNOWN_ROUTES, errorResponsesFor } from './operations.js';
@@ -9,17 +9,6 @@ export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, 
 
 const SCHEMAS = '#/components/schemas/';
 const JSON_TYPE = 'application/json';
-
-/** The service version from package.json (two levels up from src/openapi or dist/src/openapi). */
-function serviceVersion(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'genesys-data-actions-service' && pkg.version) return pkg.version;
-    } catch { /* try the next level */ }
-  }
-  return '0.0.0';
-}
 
 const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const baseName = (url: string) => pascal(url.replace(/^\/v1\//, '/')) || 'Root';
@@ -95,7 +84,7 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
     openapi: '3.1.0',
     info: {
       title: 'Genesys Data Actions Service',
-      version: serviceVersion(),
+      version: packageVersion(),
       description: 'Genesys Cloud Web Services Data Action endpoints and an Amazon EventBridge API-destination receiver. Generated from the zod schemas the routes validate with; do not edit by hand (npm run openapi).',
     },
     tags: [

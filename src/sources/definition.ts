@@ -80,10 +80,19 @@ export interface SourceSpec<S, D extends object, E extends z.core.$ZodShape> ext
   create(settings: S, ctx: SourceContext): Source<D> | Promise<Source<D>>;
 }
 
+/** A variable a backend reads, as the configuration's documentation shows it. */
+export interface DocumentedVariable {
+  name: string;
+  default?: string;
+  description: string;
+}
+
 /** A backend as the configuration, the fan-out, the routes and the generators see it. */
 export interface SourceDefinition extends SourceContract {
-  /** Its variables by name, for the configuration's documentation. */
+  /** Its variables by name, validated with the rest of the configuration. */
   readonly env: z.core.$ZodShape;
+  /** Variables it reads by other means (a backends file's `${env:NAME}`), for the documentation. */
+  readonly variables?: readonly DocumentedVariable[];
   /** Reads its variables from `source`; undefined (and `problems` added to) when they are invalid. */
   configure(source: NodeJS.ProcessEnv, problems: string[]): ConfiguredSource | undefined;
 }

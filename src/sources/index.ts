@@ -1,6 +1,7 @@
-import crm from './crm.js';
 import genesysUser from './genesys/user.js';
-import orders from './orders.js';
 
-/** The backends of the data actions, in the order of the answer and of `failedSources`. */
-export const BUILT_IN_SOURCES = [genesysUser, crm, orders];
+/**
+ * The backends written in code, first in the answer and in `failedSources`; the backends of
+ * BACKENDS_FILE (src/backends/, by default the CRM and the orders) follow them.
+ */
+export const BUILT_IN_SOURCES = [genesysUser];

@@ -7,7 +7,6 @@ import { upstream } from '../../src/http/errors.js';
 import { buildGenesysActions } from '../../src/openapi/genesys.js';
 import { defineSource } from '../../src/sources/definition.js';
 import { customerId, required, textField } from '../../src/sources/fields.js';
-import { BUILT_IN_SOURCES } from '../../src/sources/index.js';
 import { DATA_KEY, testConfig } from '../helpers/app.js';
 import { simEnv, withSimulator } from './helpers.js';
 
@@ -41,7 +40,7 @@ const loyalty = defineSource({
 });
 
 const t = withSimulator();
-const sources = [...BUILT_IN_SOURCES, loyalty];
+const sources = [loyalty];
 
 it('refuses an invalid variable of the new backend by name, with the others', () => {
   expect(() => loadConfig({ DATA_ACTION_API_KEYS: 'k', INGEST_API_KEYS: 'k', LOYALTY_URL: 'ftp://x' }, sources))

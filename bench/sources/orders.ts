@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { int, retryPolicy, retryProblems, retryVariables, text, url } from '../env.js';
-import type { Budget } from '../http/budget.js';
-import { upstream, UpstreamError } from '../http/errors.js';
-import { defineSource } from './definition.js';
-import { customerId, optionalInput, ordersLimit, required, textField } from './fields.js';
+import { int, retryPolicy, retryProblems, retryVariables, text, url } from '../../src/env.js';
+import type { Budget } from '../../src/http/budget.js';
+import { upstream, UpstreamError } from '../../src/http/errors.js';
+import { defineSource } from '../../src/sources/definition.js';
+import { customerId, optionalInput, ordersLimit, required, textField } from '../../src/sources/fields.js';
 
 // The customer's orders: POST {ORDERS_BASE_URL}/v1/orders with a bearer key, following
 // `nextCursor` until `ordersLimit` items or the budget ends (docs/contract.md, "Orders"). The

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { int, retryPolicy, retryProblems, retryVariables, text, url } from '../env.js';
-import type { Budget } from '../http/budget.js';
-import { upstream } from '../http/errors.js';
-import { createReadThroughCache } from './cache.js';
-import { defineSource } from './definition.js';
-import { customerId, required, textField } from './fields.js';
+import { int, retryPolicy, retryProblems, retryVariables, text, url } from '../../src/env.js';
+import type { Budget } from '../../src/http/budget.js';
+import { upstream } from '../../src/http/errors.js';
+import { createReadThroughCache } from '../../src/sources/cache.js';
+import { defineSource } from '../../src/sources/definition.js';
+import { customerId, required, textField } from '../../src/sources/fields.js';
 
 // The CRM account: GET {CRM_BASE_URL}/v2/accounts?id=...&include=preferences,subscriptions with
 // X-API-Key (docs/contract.md, "CRM account"), cached and coalesced per customer.

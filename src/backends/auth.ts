@@ -1,0 +1,53 @@
+import type { Budget } from '../http/budget.js';
+import { createTokenSource } from '../http/oauth2.js';
+import type { RetryPolicy } from '../http/retry.js';
+import type { SourceContext } from '../sources/definition.js';
+import type { ResolvedAuth } from './settings.js';
+
+// How a declared backend authenticates its calls (docs/backends.md, "Authentication").
+
+export interface Authorizer {
+  /** The headers of one call; OAuth 2.0 waits for a token at most until `budget` ends. */
+  headers(budget: Budget): Promise<Record<string, string>> | Record<string, string>;
+  /** After a 401: forget the token those headers carried; false when a retry would change nothing. */
+  refused(headers: Record<string, string>): boolean;
+  readiness?: (budget: Budget) => Promise<void>;
+}
+
+const fixed = (headers: Record<string, string>): Authorizer => ({ headers: () => headers, refused: () => false });
+
+export function authorizer(
+  auth: ResolvedAuth, target: string, policy: { timeoutMs: number; retry: RetryPolicy }, ctx: SourceContext,
+): Authorizer {
+  switch (auth.type) {
+    case 'none':
+      return fixed({});
+    case 'apiKey':
+      return fixed({ [auth.header.toLowerCase()]: auth.value });
+    case 'bearer':
+      return fixed({ authorization: `Bearer ${auth.token}` });
+    case 'basic':
+      return fixed({ authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` });
+    case 'oauth2': {
+      const tokens = createTokenSource({
+        target: `${target} login`,
+        tokenUrl: auth.tokenUrl,
+        clientId: auth.clientId,
+        clientSecret: auth.clientSecret,
+        ...(auth.scope !== undefined && { scope: auth.scope }),
+        ...(auth.clientAuth !== undefined && { clientAuth: auth.clientAuth }),
+        // Without expires_in in the answer (Salesforce sends none), refresh after 15 minutes or on a 401.
+        defaultExpiresInSeconds: auth.expiresInSeconds ?? 900,
+        ...policy,
+      }, ctx);
+      return {
+        headers: async (budget) => ({ authorization: `Bearer ${await tokens.get(budget)}` }),
+        refused(headers) {
+          tokens.invalidate((headers.authorization ?? '').slice('Bearer '.length));
+          return true;
+        },
+        readiness: (budget) => tokens.get(budget).then(() => undefined),
+      };
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import { startBudget, type Budget } from './budget.js';
+import type { HttpClient } from './client.js';
+import { upstream, UpstreamError } from './errors.js';
+import type { RetryPolicy } from './retry.js';
+
+// OAuth 2.0 client-credentials tokens (RFC 6749 §4.4) for a backend: POST to the token URL through
+// the service's transport (bounded including the body, 1 MiB, no redirects, Retry-After), the
+// answer validated. One request serves every caller waiting for it; the token is kept until
+// shortly before it expires; a failed request is retried no more often than a backoff.
+
+const MAX_REFRESH_MARGIN_MS = 60_000;
+/** A token this close to expiry may lapse in flight: wait for the new one instead. */
+const EXPIRY_SAFETY_MS = 2_000;
+/** After a failure the next request waits 1 s, 2 s, 4 s ... up to 30 s; callers meanwhile fail at once. */
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+
+export interface ClientCredentials {
+  /** How errors name the token endpoint, e.g. "genesys login". */
+  target: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+  /** `basic` (RFC 6749 §2.3.1, the default) or `body` (client_id and client_secret in the form). */
+  clientAuth?: 'basic' | 'body';
+  /**
+   * The token's lifetime when the answer has no `expires_in` (Salesforce sends none); undefined
+   * makes `expires_in` required.
+   */
+  defaultExpiresInSeconds?: number;
+  timeoutMs: number;
+  retry: RetryPolicy;
+}
+
+export interface TokenSource {
+  /** A valid bearer token; waits at most until `budget` ends. */
+  get(budget: Budget): Promise<string>;
+  /** Forget `token` after the API refused it (a 401), so the next get() asks for a new one. */
+  invalidate(token: string): void;
+}
+
+export const tokenBackoffMs = (failures: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
+
+export function createTokenSource(settings: ClientCredentials, deps: { http: HttpClient; clock: Clock }): TokenSource {
+  const { http, clock } = deps;
+  const { target } = settings;
+  const answerSchema = z.object({
+    access_token: z.string().min(1),
+    expires_in: settings.defaultExpiresInSeconds === undefined ? z.number().positive() : z.number().positive().optional(),
+  });
+  const form: Record<string, string> = { grant_type: 'client_credentials' };
+  if (settings.scope) form.scope = settings.scope;
+  const headers: Record<string, string> = {};
+  if (settings.clientAuth === 'body') Object.assign(form, { client_id: settings.clientId, client_secret: settings.clientSecret });
+  else headers.authorization = `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`;
+
+  let current: { token: string; refreshAt: number; expiresAt: number } | undefined;
+  let pending: Promise<string> | undefined;
+  let failure: { error: UpstreamError; count: number; retryAt: number } | undefined;
+
+  async function request(): Promise<string> {
+    // A shared operation: its own budget, not the first caller's (src/http/budget.ts).
+    const budget = startBudget(settings.timeoutMs, clock);
+    const started = clock.now();
+    try {
+      const { body } = await http.requestJson({
+        target, method: 'POST', url: settings.tokenUrl, headers, form, retry: settings.retry, budget,
+      });
+      const answer = answerSchema.safeParse(body);
+      if (!answer.success) throw upstream.badResponse(target, 'a token answer without access_token and expires_in');
+      const lifetime = (answer.data.expires_in ?? settings.defaultExpiresInSeconds ?? 0) * 1000;
+      const expiresAt = started + lifetime;
+      current = { token: answer.data.access_token, expiresAt, refreshAt: expiresAt - Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10) };
+      failure = undefined;
+      return current.token;
+    } catch (err) {
+      const error = err instanceof UpstreamError ? err : upstream.unreachable(target);
+      const count = (failure?.count ?? 0) + 1;
+      failure = { error, count, retryAt: clock.now() + tokenBackoffMs(count) };
+      throw error;
+    } finally {
+      budget.release();
+    }
+  }
+
+  return {
+    get(budget) {
+      const now = clock.now();
+      if (current && now < current.refreshAt) return Promise.resolve(current.token);
+      // The token in hand serves until it really expires while a refresh runs, or waits, behind it.
+      const held = current !== undefined && now < current.expiresAt - EXPIRY_SAFETY_MS ? current.token : undefined;
+      if (failure && now < failure.retryAt && pending === undefined) {
+        return held !== undefined ? Promise.resolve(held) : Promise.reject(failure.error);
+      }
+      pending ??= request().finally(() => {
+        pending = undefined;
+      });
+      if (held !== undefined) {
+        pending.catch(() => undefined);
+        return Promise.resolve(held);
+      }
+      return budget.race(pending, () => upstream.timeout(target, budget));
+    },
+    invalidate(token) {
+      if (current?.token === token) current = undefined;
+    },
+  };
+}
