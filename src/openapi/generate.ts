@@ -2,8 +2,10 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { actionsDir, renderArtifacts } from './artifacts.js';
 
-// `npm run openapi`: writes openapi/openapi.json and openapi/genesys/*.json from the route
-// table, and removes Genesys actions whose route no longer exists. Run from the repository root.
+// `npm run openapi`: writes openapi/openapi.json, openapi/genesys/*.json and the generated tables
+// of docs/contract.md and the README from the route table, and removes Genesys actions whose route
+// no longer exists. Run from the repository root. With BACKENDS_FILE set, a deployment's own
+// document and actions go to dist/openapi/ instead (docs/backends.md).
 // `npm run openapi -- --secure`: writes the same actions marked secure into dist/genesys-secure/
 // and nothing else, so the committed files never depend on how the generator was called
 // (docs/genesys-data-actions.md). Any other argument is refused before anything is written.
@@ -16,7 +18,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const options = { secure: args.includes('--secure') };
+const backendsFile = process.env.BACKENDS_FILE || undefined;
+const options = { secure: args.includes('--secure'), ...(backendsFile && { backendsFile }) };
 const root = resolve(process.cwd());
 const dir = actionsDir(options);
 const files = await renderArtifacts(options);
