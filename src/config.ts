@@ -95,13 +95,16 @@ export class ConfigError extends Error {
 /** Section names and routes are the answer's keys and URLs: two backends cannot share one. */
 function clashes(sources: readonly SourceDefinition[]): string[] {
   const problems: string[] = [];
-  const taken = new Map<string, string>([['customerId', 'the answer'], ['complete', 'the answer'],
-    ['failedSources', 'the answer'], ['latencyMs', 'the answer'], ['route customer-context', 'the aggregate']]);
+  const taken = new Map<string, string>([
+    ...['customerId', 'complete', 'failedSources', 'latencyMs'].map((k) => [`name ${k}`, 'the answer itself'] as const),
+    ['route customer-context', 'the aggregate'],
+  ]);
   for (const s of sources) {
-    for (const key of [s.name, `route ${s.route}`]) {
-      const owner = taken.get(key);
-      if (owner) problems.push(`backend ${s.name}: ${key} is already used by ${owner}`);
-      taken.set(key, `backend ${s.name}`);
+    const owner = `the backend of route ${s.route}`;
+    for (const key of [`name ${s.name}`, `route ${s.route}`]) {
+      const other = taken.get(key);
+      if (other) problems.push(`backends: the ${key} of ${owner} is taken by ${other}`);
+      else taken.set(key, owner);
     }
   }
   return problems;

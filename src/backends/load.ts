@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { packageFile } from '../package.js';
 import type { DocumentedVariable, SourceDefinition } from '../sources/definition.js';
@@ -21,17 +21,21 @@ const RESERVED_INPUTS = new Set(['include']);
 const place = (path: PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 
+/** As the built-in inputs say it: "is required" when absent, "must be a <type>" otherwise. */
+const typeError = (type: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${type}`) });
+
 function inputSchema(spec: InputSpec): z.ZodType {
   const meta = { description: spec.description, ...(spec.example !== undefined && { example: spec.example }) };
   switch (spec.type) {
     case 'string': {
-      const base = z.string().max(spec.maxLength ?? 256);
+      const max = spec.maxLength ?? 256;
+      const base = z.string(typeError('a string')).max(max, { error: `must be at most ${max} characters` });
       return (spec.pattern ? base.regex(new RegExp(spec.pattern), { error: `must match ${spec.pattern}` }) : base).meta(meta);
     }
     case 'boolean':
-      return z.boolean().meta(meta);
+      return z.boolean(typeError('true or false')).meta(meta);
     default: {
-      let n = spec.type === 'integer' ? z.int() : z.number();
+      let n = spec.type === 'integer' ? z.int(typeError('an integer')) : z.number(typeError('a number'));
       if (spec.minimum !== undefined) n = n.min(spec.minimum);
       if (spec.maximum !== undefined) n = n.max(spec.maximum);
       return n.meta(meta);
@@ -79,11 +83,12 @@ export function loadBackends(file: string | undefined, problems: string[]): Sour
     problems.push(`BACKENDS_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     return [];
   }
-  const document = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (document.errors.length > 0) {
     for (const e of document.errors) {
-      const at = e.linePos?.[0];
-      problems.push(`BACKENDS_FILE: ${path}${at ? `:${at.line}:${at.col}` : ''}: ${e.message.split('\n')[0]}`);
+      const { line, col } = lines.linePos(e.pos[0]);
+      problems.push(`BACKENDS_FILE: ${path}:${line}:${col}: ${e.message.split('\n')[0]}`);
     }
     return [];
   }

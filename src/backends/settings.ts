@@ -72,7 +72,9 @@ export function resolveSettings(spec: BackendSpec, at: string, env: NodeJS.Proce
     for (const issue of parsed.error.issues) {
       const where = issue.path[0] === 'tokenUrl' || issue.path[0] === 'expiresInSeconds' ? ['auth', ...issue.path] : issue.path;
       const from = resolve(where.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], spec), env).used;
-      problems.push(`${from.length > 0 ? `${from.join(', ')}: ` : ''}${issue.message} (${at}${joinPath(where)})`);
+      problems.push(from.length > 0
+        ? `${from.join(', ')}: ${issue.message} (${at}${joinPath(where)})`
+        : `${at}${joinPath(where)}: ${issue.message}`);
     }
   }
   if (!parsed.success || problems.length > before) return undefined;

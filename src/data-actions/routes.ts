@@ -63,6 +63,7 @@ export default async function dataActionRoutes(app: FastifyInstance) {
     const all = sections.map((s) => s.contract.name);
     app.post(`/${action.name}`, {
       onRequest: [arrival, app.authenticate.dataActions, limit],
+      config: { title: action.title },
       schema: { summary: action.summary, body: action.input, response: { 200: action.output } },
     }, async (request) => {
       const inputs = request.body as Record<string, unknown>;

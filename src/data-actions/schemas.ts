@@ -61,6 +61,7 @@ function includeSchema(sources: readonly SourceContract[]) {
 export interface DataActionSchemas {
   /** The route's slug under /v1/data-actions. */
   name: string;
+  title: string;
   summary: string;
   input: z.ZodObject;
   output: z.ZodObject;
@@ -82,6 +83,7 @@ export function dataActionSchemas(sources: readonly SourceContract[]): DataActio
   const titles = listed(sources.map((s) => s.title));
   const aggregate: DataActionSchemas = {
     name: 'customer-context',
+    title: 'Customer Context',
     summary: `${titles} of a customer, fetched concurrently`,
     // customerId anchors the aggregate; every other input is optional there.
     input: z.object({ customerId, ...inputShape(sources, () => false), include: includeSchema(sources).optional() })
@@ -93,6 +95,7 @@ export function dataActionSchemas(sources: readonly SourceContract[]): DataActio
   };
   return [aggregate, ...sources.map((source): DataActionSchemas => ({
     name: source.route,
+    title: source.title,
     summary: source.summary,
     input: z.object(ownInputs(source)).meta({ description: `Input of the ${source.route} data action` }),
     output: z.object({ ...envelope(sources), ...sectionsOf([source]) }).meta({ description: source.summary }),

@@ -25,7 +25,7 @@ export interface GenesysActionOptions {
   secure?: boolean;
 }
 
-const title = (slug: string) => slug.split('-').map((w) => (w === 'crm' ? 'CRM' : w[0]!.toUpperCase() + w.slice(1))).join(' ');
+const titleOf = (slug: string) => slug.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
 
 /** Genesys allows 1 to 60 s; the service answers by DATA_ACTION_DEADLINE_MS, so wait a little longer. */
 export const timeoutSecondsFor = (deadlineMs: number) => Math.min(60, Math.ceil((deadlineMs + NETWORK_MARGIN_MS) / 1000));
@@ -57,9 +57,10 @@ export function requestTemplate(input: JsonSchema): string {
 
 function buildAction(route: CollectedRoute, config: Config, secure: boolean) {
   const slug = route.url.slice(DATA_ACTIONS_PREFIX.length);
-  const name = `${CATEGORY} - ${title(slug)}`;
-  const input: JsonSchema = { title: `${title(slug)} input`, ...toContractSchema(toJsonSchema(route.schema.body, 'input', 'draft-04').schema) };
-  const output: JsonSchema = { title: `${title(slug)} output`, ...toContractSchema(toJsonSchema(route.schema.response?.['200'], 'output', 'draft-04').schema) };
+  const title = route.title ?? titleOf(slug);
+  const name = `${CATEGORY} - ${title}`;
+  const input: JsonSchema = { title: `${title} input`, ...toContractSchema(toJsonSchema(route.schema.body, 'input', 'draft-04').schema) };
+  const output: JsonSchema = { title: `${title} output`, ...toContractSchema(toJsonSchema(route.schema.response?.['200'], 'output', 'draft-04').schema) };
   return {
     name,
     category: CATEGORY,

@@ -6,6 +6,8 @@ import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
 export interface CollectedRoute {
   method: string;
   url: string;
+  /** How people call it (a data action's name in Genesys), from the route's `config.title`. */
+  title?: string;
   schema: {
     body?: unknown;
     response?: Record<string, unknown>;
@@ -16,6 +18,10 @@ export interface CollectedRoute {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route's human name (a data action's name in Genesys). */
+    title?: string;
+  }
   interface FastifyInstance {
     openapi: {
       /** Every route, sorted by URL and method, or in the order they were declared. */
@@ -28,8 +34,9 @@ declare module 'fastify' {
 function collect(options: RouteOptions): CollectedRoute[] {
   const methods = Array.isArray(options.method) ? options.method : [options.method];
   const schema = (options.schema ?? {}) as CollectedRoute['schema'];
+  const title = options.config?.title;
   // HEAD twins of GET routes are Fastify's doing (exposeHeadRoutes), not part of the contract.
-  return methods.filter((m) => m !== 'HEAD').map((method) => ({ method: method.toUpperCase(), url: options.url, schema }));
+  return methods.filter((m) => m !== 'HEAD').map((method) => ({ method: method.toUpperCase(), url: options.url, schema, ...(title && { title }) }));
 }
 
 /**
