@@ -60,7 +60,7 @@ export default fp(async (app) => {
 
   // A callback hook: it runs on every request (bench/ --cpu-prof of the fan-out).
   app.addHook('onRequest', (request, _reply, done) => {
-    if (overloaded && Date.now() >= shedFrom && !EXEMPT.has(request.routeOptions.url ?? '')) return done(errors.overloaded());
-    done();
+    const shed = overloaded && Date.now() >= shedFrom && !EXEMPT.has(request.routeOptions.url ?? '');
+    done(shed ? errors.overloaded() : undefined);
   });
 }, { name: 'load-shedding', dependencies: ['config', 'error-handler'] });
