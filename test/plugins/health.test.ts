@@ -1,23 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
 import { testConfig } from '../helpers/app.js';
+import { manualClock } from '../helpers/clock.js';
+
+/** dependency_up for one dependency, undefined while it has never been checked. */
+async function up(app: App, dependency: string) {
+  const text = (await app.inject('/metrics')).body;
+  const line = text.split('\n').find((l) => l.startsWith(`dependency_up{dependency="${dependency}"} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
 
 describe('health and readiness', () => {
-  it('reports each registered dependency by name, 503 when one fails', async () => {
+  it('reports each dependency by name and in dependency_up, and stays ready while one fails', async () => {
     const app = await buildApp(testConfig(), { logger: false });
     let sinkUp = true;
     app.readiness.register('sink', async () => {
       if (!sinkUp) throw new Error('disk full');
     });
+    app.readiness.register('genesys-login', async () => {});
     await app.ready();
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', checks: { sink: 'ok' } });
+    expect(ready.json()).toMatchObject({ status: 'ready', checks: { sink: 'ok', 'genesys-login': 'ok' } });
+    expect([await up(app, 'sink'), await up(app, 'genesys-login')]).toEqual([1, 1]);
+
     sinkUp = false;
-    const unready = await app.inject('/readyz');
-    expect(unready.statusCode).toBe(503);
-    expect(unready.json()).toMatchObject({ status: 'unready', checks: { sink: 'failed: disk full' } });
+    const degraded = await app.inject('/readyz');
+    expect(degraded.statusCode).toBe(200);
+    expect(degraded.json()).toMatchObject({ status: 'ready', checks: { sink: 'failed: disk full', 'genesys-login': 'ok' } });
+    expect([await up(app, 'sink'), await up(app, 'genesys-login')]).toEqual([0, 1]);
+    await app.close();
+  });
+
+  it('refreshes dependency_up every 10 s without a probe, and never from a scrape', async () => {
+    const { clock, advance } = manualClock();
+    const app = await buildApp(testConfig(), { logger: false, clock });
+    let sinkUp = false;
+    let checks = 0;
+    app.readiness.register('sink', async () => {
+      checks++;
+      if (!sinkUp) throw new Error('disk full');
+    });
+    await app.ready();
+    expect(await up(app, 'sink')).toBeUndefined();
+    expect(checks).toBe(0);
+
+    await advance(10_000);
+    expect(await up(app, 'sink')).toBe(0);
+    sinkUp = true;
+    await advance(10_000);
+    expect(await up(app, 'sink')).toBe(1);
+    expect(checks).toBe(2);
     await app.close();
   });
 });
