@@ -10,10 +10,12 @@ const RESOLUTION_MS = 10;
 
 /**
  * The delay is averaged over each sample window. A window as long as the tolerated delay
- * (bounded to 10 ms..1 s) makes a stall of about that length visible at once, and keeps the
- * reaction well inside a data action's deadline.
+ * (bounded to 20 ms..1 s) makes a stall of about that length visible at once, and keeps the
+ * reaction well inside a data action's deadline. Two histogram ticks at least: a window with no
+ * tick at all then means a blocked loop, not a window shorter than the tick.
  */
-const sampleIntervalFor = (maxDelayMs: number) => (maxDelayMs > 0 ? Math.min(1000, Math.max(10, maxDelayMs)) : 1000);
+const sampleIntervalFor = (maxDelayMs: number) =>
+  (maxDelayMs > 0 ? Math.min(1000, Math.max(2 * RESOLUTION_MS, maxDelayMs)) : 1000);
 
 /**
  * Load shedding: 503 OVERLOADED with retry-after, in the one error body, while the event loop is
