@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import type { Clock, ClockTimer } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { startBudget } from '../http/budget.js';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -58,21 +58,16 @@ export default fp(async (app) => {
   };
   const refresh = () => (running ??= checkAll().finally(() => { running = undefined; }));
 
-  // On the app's clock, re-armed after each run: a slow check never stacks runs up.
-  let timer: ClockTimer | undefined;
-  let stopped = false;
-  const schedule = () => {
-    timer = app.clock.setTimeout(() => {
-      // A timer callback must not throw: a check that escapes its own catch is logged, not fatal.
-      refresh().catch((err: unknown) => app.log.error({ err }, 'readiness checks failed to run'))
-        .finally(() => { if (!stopped) schedule(); });
-    }, REFRESH_INTERVAL_MS);
-  };
-  app.addHook('onReady', async () => schedule());
-  app.addHook('preClose', async () => {
-    stopped = true;
-    app.clock.clearTimeout(timer);
+  // Node's own timer, not the app's clock: the cadence is how fresh the gauge is, and nothing
+  // the service decides depends on it, while tests that move the app's clock by minutes would
+  // otherwise run the checks (and a Genesys login) at every 10 s they skip.
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    // A timer callback must not throw: a check that escapes its own catch is logged, not fatal.
+    const tick = () => refresh().catch((err: unknown) => app.log.error({ err }, 'readiness checks failed to run'));
+    timer = setInterval(tick, REFRESH_INTERVAL_MS).unref();
   });
+  app.addHook('preClose', async () => clearInterval(timer));
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 

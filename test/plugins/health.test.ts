@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { testConfig } from '../helpers/app.js';
-import { manualClock } from '../helpers/clock.js';
 
 /** dependency_up for one dependency, undefined while it has never been checked. */
 async function up(app: App, dependency: string) {
@@ -34,24 +33,28 @@ describe('health and readiness', () => {
   });
 
   it('refreshes dependency_up every 10 s without a probe, and never from a scrape', async () => {
-    const { clock, advance } = manualClock();
-    const app = await buildApp(testConfig(), { logger: false, clock });
-    let sinkUp = false;
-    let checks = 0;
-    app.readiness.register('sink', async () => {
-      checks++;
-      if (!sinkUp) throw new Error('disk full');
-    });
-    await app.ready();
-    expect(await up(app, 'sink')).toBeUndefined();
-    expect(checks).toBe(0);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const app = await buildApp(testConfig(), { logger: false });
+      let sinkUp = false;
+      let checks = 0;
+      app.readiness.register('sink', async () => {
+        checks++;
+        if (!sinkUp) throw new Error('disk full');
+      });
+      await app.ready();
+      expect(await up(app, 'sink')).toBeUndefined();
+      expect(checks).toBe(0);
 
-    await advance(10_000);
-    expect(await up(app, 'sink')).toBe(0);
-    sinkUp = true;
-    await advance(10_000);
-    expect(await up(app, 'sink')).toBe(1);
-    expect(checks).toBe(2);
-    await app.close();
+      await vi.advanceTimersByTimeAsync(10_000);
+      await vi.waitFor(async () => expect(await up(app, 'sink')).toBe(0));
+      sinkUp = true;
+      await vi.advanceTimersByTimeAsync(10_000);
+      await vi.waitFor(async () => expect(await up(app, 'sink')).toBe(1));
+      expect(checks).toBe(2);
+      await app.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
