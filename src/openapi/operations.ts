@@ -13,7 +13,8 @@ const Health = z.object({ status: z.literal('ok') });
 const Readiness = z.object({
   status: z.enum(['ready', 'unready']),
   checks: z.record(z.string(), z.string())
-    .describe('Each dependency by name: "ok" or "failed: <reason>"; also the dependency_up gauge. None decides the status'),
+    .describe('Each dependency by name: "ok" or "failed: <reason>"'
+      + ' (also the dependency_up gauge); none decides the status'),
 });
 
 interface KnownResponse {
@@ -31,7 +32,8 @@ export const KNOWN_ROUTES: Record<string, { summary: string; responses: Record<s
   'GET /readyz': {
     summary: 'Readiness: the process can serve (started and not draining); dependencies are reported, not required',
     responses: {
-      200: { description: 'Ready, whatever the dependencies report: each route degrades on its own', schema: Readiness },
+      200: { description: 'Ready, whatever the dependencies report: each route degrades on its own',
+        schema: Readiness },
       503: { description: 'Shutting down (draining): route new requests to another replica', schema: Readiness },
     },
   },

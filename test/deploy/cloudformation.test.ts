@@ -8,7 +8,7 @@ const TEMPLATE = fileURLToPath(new URL('../../deploy/eventbridge/cloudformation.
 /** cfn-lint (AWS's CloudFormation linter) when it is installed; under CI=true it must be. */
 function cfnLintAvailable() {
   const found = spawnSync('cfn-lint', ['--version']).status === 0;
-  if (!found && process.env.CI === 'true') throw new Error('cfn-lint is not on PATH: CI needs it for the template test');
+  if (!found && process.env.CI === 'true') throw new Error('cfn-lint is not on PATH: CI needs it for the template');
   if (!found) console.warn('skipping the cfn-lint run: cfn-lint is not on PATH');
   return found;
 }
@@ -30,7 +30,8 @@ describe('deploy/eventbridge/cloudformation.yaml', () => {
   });
 
   it.skipIf(!cfnLintAvailable())('passes cfn-lint with its informational rules too', () => {
-    const run = spawnSync('cfn-lint', ['--include-checks', 'I', '--format', 'json', '--', TEMPLATE], { encoding: 'utf8' });
+    const args = ['--include-checks', 'I', '--format', 'json', '--', TEMPLATE];
+    const run = spawnSync('cfn-lint', args, { encoding: 'utf8' });
     expect(JSON.parse(run.stdout)).toEqual([]);
     expect(run.status).toBe(0);
   });

@@ -26,7 +26,9 @@ describe('parser-level errors and slow clients (a listening service, raw sockets
 
   it('answers headers over the size limit 431 HEADERS_TOO_LARGE', async () => {
     const answer = await exchange(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nx-filler: ${'a'.repeat(20_000)}\r\n\r\n`);
-    expect(answer).toMatchObject({ status: 431, body: errorBody('HEADERS_TOO_LARGE'), headers: { connection: 'close' } });
+    expect(answer).toMatchObject({
+      status: 431, body: errorBody('HEADERS_TOO_LARGE'), headers: { connection: 'close' },
+    });
   });
 
   it('answers a body that stops arriving 408 REQUEST_TIMEOUT and frees the connection', async () => {

@@ -27,7 +27,8 @@ describe('health and readiness', () => {
     sinkUp = false;
     const degraded = await app.inject('/readyz');
     expect(degraded.statusCode).toBe(200);
-    expect(degraded.json()).toMatchObject({ status: 'ready', checks: { sink: 'failed: disk full', 'genesys-login': 'ok' } });
+    expect(degraded.json())
+      .toMatchObject({ status: 'ready', checks: { sink: 'failed: disk full', 'genesys-login': 'ok' } });
     expect([await up(app, 'sink'), await up(app, 'genesys-login')]).toEqual([0, 1]);
     await app.close();
   });

@@ -101,7 +101,8 @@ describe('control API over HTTP', () => {
     const prefer = { 'content-type': 'application/json', prefer: 'return=representation' };
     const set = await fetch(`${ctl}/__sim/faults/crm`, { method: 'POST', headers: prefer, body: '{"latencyMs":3000}' });
     expect([set.status, await set.json()]).toEqual([200, { backend: 'crm', fault: { latencyMs: 3000 } }]);
-    const latency = await fetch(`${ctl}/__sim/latency`, { method: 'POST', headers: prefer, body: '{"backend":"all","ms":5}' });
+    const body = '{"backend":"all","ms":5}';
+    const latency = await fetch(`${ctl}/__sim/latency`, { method: 'POST', headers: prefer, body });
     expect(await latency.json()).toEqual({ backend: 'all', latencyMs: 5 });
     const cleared = await fetch(`${ctl}/__sim/faults`, { method: 'DELETE', headers: prefer });
     expect([cleared.status, await cleared.json()]).toEqual([200, { faults: 'cleared' }]);
