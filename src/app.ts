@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { systemClock, type Clock } from './clock.js';
@@ -7,6 +8,8 @@ import dataActionRoutes from './data-actions/routes.js';
 import events from './events/plugin.js';
 import { loggerOptions, RequestLogController } from './logger.js';
 import authPlugin from './plugins/auth.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
+import connections from './plugins/connections.js';
 import errorHandler from './plugins/error-handler.js';
 import healthPlugin from './plugins/health.js';
 import lifecycle from './plugins/lifecycle.js';
@@ -31,15 +34,32 @@ export interface AppOverrides {
   clock?: Clock;
 }
 
+/** A caller's `x-request-id` names the request in the logs only if it is short and plain; else a UUID does. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const requestId = (req: IncomingMessage) => {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+};
+
 /** Builds the whole service as a plugin tree; `server.ts` owns listen and the process. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const logger = overrides.logger ?? loggerOptions(config);
+  const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = config.connections;
   const app = Fastify({
     ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
     logController: new RequestLogController(),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestId,
     bodyLimit: config.ingest.bodyLimitBytes,
+    // Node checks both timeouts on a timer of its own: every second, or twice per headers timeout.
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
+    },
+    clientErrorHandler,
     // We answer 503 in the SPEC error shape ourselves (plugins/lifecycle.ts).
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
@@ -53,6 +73,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(zodValidation);
   await app.register(openapi);
   await app.register(metricsPlugin);
+  await app.register(connections);
   await app.register(healthPlugin);
   await app.register(authPlugin);
   await app.register(loadShedding);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int, list, optional, parseVariables, text, url } from './env.js';
+import { bool, int, list, optional, optionalInt, parseVariables, text, url } from './env.js';
 import { loadBackends } from './backends/load.js';
 import { BUILT_IN_SOURCES } from './sources/index.js';
 import type { ConfiguredSource, SourceDefinition } from './sources/definition.js';
@@ -55,6 +55,18 @@ const fields = z.object({
   BATCH_MAX_SIZE: d(int(500, 1, 10_000), 'events per sink write at most'),
   BATCH_MAX_WAIT_MS: d(int(0, 0, 1000), 'how long an idle sink waits for more events (linger)'),
   SHUTDOWN_TIMEOUT_MS: d(int(10_000, 100), 'how long SIGTERM waits for the drain before forcing exit'),
+  // Inbound connections (plugins/connections.ts). A request still arriving after 5 s has lost its
+  // caller: EventBridge gives up at 5 s, a Genesys data action at its timeoutSeconds (4 s by
+  // default, docs/genesys-data-actions.md). Headers come in one packet from either.
+  REQUEST_TIMEOUT_MS: d(int(5000, 100, 600_000),
+    'time a client has to send a whole request; past it 408 `REQUEST_TIMEOUT` and the connection closes'),
+  HEADERS_TIMEOUT_MS: d(int(2000, 100, 600_000),
+    'time a client has to send its headers (or anything, on a new connection); <= `REQUEST_TIMEOUT_MS`'),
+  // Longer than the 60 s idle timeout of AWS load balancers: the balancer closes an idle
+  // connection first, never the service under a request the balancer is sending.
+  KEEP_ALIVE_TIMEOUT_MS: d(int(72_000, 1000, 600_000), 'how long an idle keep-alive connection stays open'),
+  MAX_CONNECTIONS: d(optionalInt(1), 'open inbound connections at most; unset: 1000, or half the open-file limit '
+    + '(`ulimit -n`) when lower. Past it new connections are closed at once, logged once per episode'),
   MAX_EVENT_LOOP_DELAY_MS: d(int(1000, 0), 'load shedding (503 `OVERLOADED`) past this event-loop delay; 0 turns it off'),
   // Off by default: a loop busy 98% of the time is a saturated service, not a late one, and
   // shedding then turns throughput into 503s (docs/decisions.md). The delay check is the one that
@@ -79,6 +91,11 @@ function crossChecks(env: Partial<Env>): string[] {
     if (env.INGEST_API_KEYS?.length === 0 && env.INGEST_BASIC_AUTH?.length === 0) {
       problem('INGEST_API_KEYS', 'no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)');
     }
+  }
+  const { HEADERS_TIMEOUT_MS: headersMs, REQUEST_TIMEOUT_MS: requestMs } = env;
+  // Node refuses to start a server whose header timeout is longer than its request timeout.
+  if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
+    problem('HEADERS_TIMEOUT_MS', `must be <= REQUEST_TIMEOUT_MS (${requestMs})`);
   }
   if (env.INGEST_SINK === 'postgres' && !env.DATABASE_URL) problem('DATABASE_URL', 'required when INGEST_SINK=postgres');
   if (env.INGEST_SINK === 'http' && !env.INGEST_HTTP_URL) problem('INGEST_HTTP_URL', 'required when INGEST_SINK=http');
@@ -157,6 +174,12 @@ function toConfig(env: Env, sources: ConfiguredSource[]) {
     dedup: { ttlSeconds: env.DEDUP_TTL_SECONDS, maxEntries: env.DEDUP_MAX_ENTRIES },
     redisUrl: env.REDIS_URL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    connections: {
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.MAX_CONNECTIONS,
+    },
     loadShedding: { maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS, maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION },
   };
 }

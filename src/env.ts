@@ -7,11 +7,14 @@ import type { RetryPolicy } from './http/retry.js';
 export const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-export const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+/** An integer variable, undefined when unset (a default computed later). */
+export const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
-  return optional(z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }))
-    .transform((v) => v ?? def);
+  return optional(z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }));
 };
+
+export const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  optionalInt(min, max).transform((v) => v ?? def);
 
 export const text = optional(z.string());
 

@@ -19,6 +19,13 @@ export class AppError extends Error {
 
 export const errors = {
   invalidJson: () => new AppError('INVALID_JSON', 400, 'the request body is not valid JSON'),
+  // Parser-level errors, answered before Fastify sees a request (plugins/client-errors.ts).
+  malformedRequest: (reason: string) =>
+    new AppError('MALFORMED_REQUEST', 400, `the request is not valid HTTP/1.1 (${reason})`),
+  requestTimeout: (headersMs: number, requestMs: number) => new AppError('REQUEST_TIMEOUT', 408,
+    `the request did not arrive in time (headers within ${headersMs} ms, the whole request within ${requestMs} ms)`),
+  headersTooLarge: (limit: number) =>
+    new AppError('HEADERS_TOO_LARGE', 431, `the request headers exceed ${limit} bytes`),
   validation: (fields: FieldProblems) =>
     new AppError('VALIDATION_FAILED', 400, `invalid input: ${Object.keys(fields).join(', ')}`, fields),
   unauthorized: () => new AppError('UNAUTHORIZED', 401, 'missing or invalid credentials'),

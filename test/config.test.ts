@@ -85,6 +85,19 @@ describe('configuration', () => {
     expect(problemsOf({ ...keyed, REDIS_URL: 'http://x' })).toEqual(['REDIS_URL: must be a redis:// or rediss:// URL']);
   });
 
+  it('bounds inbound connections: request and header timeouts, keep-alive, and an optional connection limit', () => {
+    expect(loadConfig(keyed).connections).toEqual({
+      requestTimeoutMs: 5000, headersTimeoutMs: 2000, keepAliveTimeoutMs: 72_000, maxConnections: undefined,
+    });
+    expect(loadConfig({ ...keyed, MAX_CONNECTIONS: '50', REQUEST_TIMEOUT_MS: '3000' }).connections)
+      .toMatchObject({ maxConnections: 50, requestTimeoutMs: 3000 });
+    expect(problemsOf({ ...keyed, HEADERS_TIMEOUT_MS: '6000' }))
+      .toEqual(['HEADERS_TIMEOUT_MS: must be <= REQUEST_TIMEOUT_MS (5000)']);
+    expect(problemsOf({ ...keyed, MAX_CONNECTIONS: '0', REQUEST_TIMEOUT_MS: '0' })).toEqual([
+      'REQUEST_TIMEOUT_MS: must be an integer from 100 to 600000', 'MAX_CONNECTIONS: must be an integer >= 1',
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ ...keyed, PORT: '', CRM_BASE_URL: '' }).port).toBe(8080);
   });

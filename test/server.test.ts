@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../src/simulator/index.js';
 import { freePort, spawnService, waitHealthy } from './helpers/process.js';
+import { exchange } from './helpers/raw-http.js';
 
 describe('the service process', () => {
   it('refuses to start on an invalid configuration, listing every problem by name', async () => {
@@ -27,24 +28,56 @@ describe('the service process', () => {
     expect(service.output()).toContain('draining');
   });
 
-  it('answers a request in flight at SIGTERM, then closes its keep-alive connection and exits 0', async () => {
+  /** The service with a CRM that takes 800 ms, and a data action that waits on it. */
+  async function withSlowCrm(env: Record<string, string> = {}) {
     const sim = await startSimulator();
     sim.setFault('crm', { latencyMs: 800 });
     const port = await freePort();
     const service = spawnService({
       DATA_ACTION_API_KEYS: 'k', INGEST_API_KEYS: 'k', INGEST_FILE_DIR: `/tmp/gdas-server-test-${port}`,
-      CRM_BASE_URL: sim.urls.crm, CRM_API_KEY: 'sim-crm-key', SHUTDOWN_TIMEOUT_MS: '5000',
+      CRM_BASE_URL: sim.urls.crm, CRM_API_KEY: 'sim-crm-key', SHUTDOWN_TIMEOUT_MS: '5000', ...env,
     }, port);
     await waitHealthy(service); // fetch keeps this connection alive for the next request
-    const inFlight = fetch(`${service.url}/v1/data-actions/crm-account`, {
-      method: 'POST', headers: { 'x-api-key': 'k', 'content-type': 'application/json' }, body: '{"customerId":"c-1"}',
-    });
+    const askCrm = async () => {
+      const res = await fetch(`${service.url}/v1/data-actions/crm-account`, {
+        method: 'POST', headers: { 'x-api-key': 'k', 'content-type': 'application/json' }, body: '{"customerId":"c-1"}',
+      });
+      return { status: res.status, crm: ((await res.json()) as { crm: { status: string } }).crm.status };
+    };
+    return { sim, service, port, askCrm };
+  }
+
+  it('answers a request in flight at SIGTERM, then closes its keep-alive connection and exits 0', async () => {
+    const { sim, service, askCrm } = await withSlowCrm();
+    const inFlight = askCrm();
     await new Promise((r) => setTimeout(r, 300));
     service.child.kill('SIGTERM');
-    const res = await inFlight;
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { crm: { status: string } }).crm.status).toBe('ok');
+    expect(await inFlight).toEqual({ status: 200, crm: 'ok' });
     // Exit 0: drained before close-with-grace's SHUTDOWN_TIMEOUT_MS would force exit 1.
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    await sim.close();
+  });
+
+  it('closes stalled uploads, silent and idle connections at SIGTERM, answers the one in flight, exits 0', async () => {
+    // Timeouts longer than the test: the drain, not Node's timeout checker, has to close these.
+    const patient = { REQUEST_TIMEOUT_MS: '60000', HEADERS_TIMEOUT_MS: '60000' };
+    const { sim, service, port, askCrm } = await withSlowCrm(patient);
+    const stalled = exchange(port, 'POST /v1/events/eventbridge HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n'
+      + 'content-type: application/json\r\ncontent-length: 1000\r\n\r\n{"version":');
+    const silent = exchange(port, '');
+    const idle = exchange(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    const inFlight = askCrm();
+    await new Promise((r) => setTimeout(r, 300));
+    service.child.kill('SIGTERM');
+
+    expect(await inFlight).toEqual({ status: 200, crm: 'ok' });
+    expect(await stalled).toMatchObject({
+      status: 503, headers: { 'retry-after': '5', connection: 'close' },
+      body: { error: { code: 'SHUTTING_DOWN', message: expect.any(String), fields: {} } }, after: '',
+    });
+    expect(await idle).toMatchObject({ status: 200, body: { status: 'ok' }, after: '' });
+    expect(await silent).toMatchObject({ status: 0, after: '' });
+    // Exit 0: nothing held the drain until close-with-grace's SHUTDOWN_TIMEOUT_MS forced exit 1.
     expect(await service.exited).toEqual({ code: 0, signal: null });
     await sim.close();
   });

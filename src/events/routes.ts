@@ -16,7 +16,8 @@ const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpP
 // summary and description feed the OpenAPI document (src/openapi reads them off the route table).
 const schema = {
   summary: 'Receive EventBridge events (API destination target)',
-  description: 'Answers 200 only once every event is durable; 429 and 5xx are retried by EventBridge, other 4xx are final.',
+  description: 'Answers 200 only once every event is durable; EventBridge retries 401, 429 and 5xx '
+    + '(for up to 24 h), other 4xx are final.',
   body: eventBridgeBodySchema,
   headers: eventBridgeHeadersSchema,
   response: { 200: ingestResponseSchema },

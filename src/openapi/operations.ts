@@ -12,7 +12,9 @@ export const OPERATIONAL_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 const Health = z.object({ status: z.literal('ok') });
 const Readiness = z.object({
   status: z.enum(['ready', 'unready']),
-  checks: z.record(z.string(), z.string()).describe('Each dependency by name: "ok" or "failed: <reason>"'),
+  checks: z.record(z.string(), z.string())
+    .describe('Each dependency by name: "ok" or "failed: <reason>"'
+      + ' (also the dependency_up gauge); none decides the status'),
 });
 
 interface KnownResponse {
@@ -28,10 +30,11 @@ export const KNOWN_ROUTES: Record<string, { summary: string; responses: Record<s
     responses: { 200: { description: 'Alive', schema: Health } },
   },
   'GET /readyz': {
-    summary: 'Readiness: every dependency (sink, dedup store, Genesys login) is usable',
+    summary: 'Readiness: the process can serve (started and not draining); dependencies are reported, not required',
     responses: {
-      200: { description: 'Ready', schema: Readiness },
-      503: { description: 'A dependency is failing or the service is shutting down', schema: Readiness },
+      200: { description: 'Ready, whatever the dependencies report: each route degrades on its own',
+        schema: Readiness },
+      503: { description: 'Shutting down (draining): route new requests to another replica', schema: Readiness },
     },
   },
   'GET /metrics': {

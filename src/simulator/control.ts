@@ -11,6 +11,15 @@ function bad(ctx: Ctx, message: string): void {
   sendJson(ctx.res, 400, { error: 'bad_request', message });
 }
 
+/**
+ * 204, or what changed as JSON when the client asks for it with `Prefer: return=representation`
+ * (RFC 7240): the demo's curl hints do, so that a fault command prints what it did.
+ */
+function changed(ctx: Ctx, what: Record<string, unknown>): void {
+  if (/\breturn=representation\b/i.test(String(ctx.req.headers.prefer ?? ''))) return sendJson(ctx.res, 200, what);
+  sendEmpty(ctx.res, 204);
+}
+
 export function handleControl(ctx: Ctx): void {
   const { method, path, state } = ctx;
   if (ctx.jsonError) return bad(ctx, 'body must be valid JSON');
@@ -20,18 +29,18 @@ export function handleControl(ctx: Ctx): void {
       const backend = path.slice(FAULT_PREFIX.length);
       if (!isBackend(backend)) return bad(ctx, `unknown backend ${backend}`);
       state.setFault(backend, body);
-      return sendEmpty(ctx.res, 204);
+      return changed(ctx, { backend, fault: body });
     }
     if (method === 'DELETE' && path === '/__sim/faults') {
       state.clearFaults();
-      return sendEmpty(ctx.res, 204);
+      return changed(ctx, { faults: 'cleared' });
     }
     if (method === 'POST' && path === '/__sim/latency') {
       const backend = body.backend;
       if (backend !== 'all' && !isBackend(backend)) return bad(ctx, 'backend must be a backend name or "all"');
       if (typeof body.ms !== 'number') return bad(ctx, 'ms must be a number');
       state.setLatency(backend, body.ms);
-      return sendEmpty(ctx.res, 204);
+      return changed(ctx, { backend, latencyMs: body.ms });
     }
     if (method === 'GET' && path === '/__sim/hits') {
       return sendJson(ctx.res, 200, Object.fromEntries(BACKENDS.map((b) => [b, state.hits[b]])));

@@ -24,9 +24,18 @@ export interface ServiceProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `src/server.ts` as a real child process (through tsx), as production runs dist/src/server.js. */
-export function spawnService(env: Record<string, string>, port?: number): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/**
+ * Runs `src/server.ts` as a real child process (through tsx), as production runs dist/src/server.js;
+ * `openFiles` starts it under that descriptor limit (`ulimit -n`).
+ */
+export function spawnService(
+  env: Record<string, string>, port?: number, opts: { openFiles?: number } = {},
+): ServiceProcess {
+  const node = [process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const [command, ...args] = opts.openFiles === undefined
+    ? node
+    : ['sh', '-c', `ulimit -n ${opts.openFiles} && exec "$@"`, 'sh', ...node];
+  const child = spawn(command!, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(port ? { PORT: String(port) } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -30,4 +30,20 @@ describe('request logs', () => {
     });
     for (const secret of [key, 'dXNlcjpwYXNz', 'eb-secret', 'client-secret-value']) expect(log.raw()).not.toContain(secret);
   });
+
+  it('take a caller\'s x-request-id only when it is short and plain, and a fresh UUID otherwise', async () => {
+    const log = capturingLogger();
+    const app = await buildApp(log.config, { logger: log.logger });
+    await app.ready();
+    const ids = ['ok-1:a.b_C', 'x'.repeat(8192), 'has space', 'quote"inside', 'line\\nbreak', 'y'.repeat(129)];
+    for (const id of ids) await app.inject({ url: '/nope', headers: { 'x-request-id': id } });
+    await app.close();
+
+    const logged = log.lines.filter((l) => l.msg === 'request').map((l) => l.reqId);
+    expect(logged).toHaveLength(ids.length);
+    expect(logged[0]).toBe('ok-1:a.b_C');
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    for (const id of logged.slice(1)) expect(id).toMatch(uuid);
+    expect(log.raw()).not.toContain('x'.repeat(129));
+  });
 });

@@ -96,6 +96,19 @@ function getAccountWithTimeout(ms: number): Promise<Response> {
 }
 
 describe('control API over HTTP', () => {
+  it('says what it changed when asked with Prefer: return=representation, and nothing otherwise', async () => {
+    const ctl = sim.urls.crm;
+    const prefer = { 'content-type': 'application/json', prefer: 'return=representation' };
+    const set = await fetch(`${ctl}/__sim/faults/crm`, { method: 'POST', headers: prefer, body: '{"latencyMs":3000}' });
+    expect([set.status, await set.json()]).toEqual([200, { backend: 'crm', fault: { latencyMs: 3000 } }]);
+    const body = '{"backend":"all","ms":5}';
+    const latency = await fetch(`${ctl}/__sim/latency`, { method: 'POST', headers: prefer, body });
+    expect(await latency.json()).toEqual({ backend: 'all', latencyMs: 5 });
+    const cleared = await fetch(`${ctl}/__sim/faults`, { method: 'DELETE', headers: prefer });
+    expect([cleared.status, await cleared.json()]).toEqual([200, { faults: 'cleared' }]);
+    expect((await getAccount(sim, 'c-1')).status).toBe(200);
+  });
+
   it('switches faults, latency, reads hits/collected and resets, from any backend port', async () => {
     const ctl = sim.urls.orders; // any backend serves /__sim
     expect((await postJson(`${ctl}/__sim/faults/crm`, { kind: 'status', status: 500 })).status).toBe(204);

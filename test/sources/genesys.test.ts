@@ -76,18 +76,24 @@ it('reports not_found rather than a stale user when Genesys answers 404 after th
   expect((await post('genesys-user', { userId: 'u-1' })).json().user).toMatchObject({ status: 'not_found', stale: false, id: '' });
 });
 
-it('reports the Genesys login by name in /readyz, and retries a failed login only after its backoff', async () => {
+it('stays ready through a failed Genesys login, reports it (body, dependency_up), retries after backoff', async () => {
   const { clock, advance } = manualClock();
-  const { app, post } = await setup({}, { clock });
+  const { app, post, metric } = await setup({}, { clock });
   t.sim.setFault('login', { kind: 'status', status: 401, times: 1 });
-  const readiness = async () => (await app.inject({ method: 'GET', url: '/readyz' })).json().checks['genesys-login'];
-  expect(await readiness()).toBe('failed: genesys login refused our credentials (HTTP 401)');
+  const readyz = () => app.inject({ method: 'GET', url: '/readyz' });
+  const readiness = async () => (await readyz()).json().checks['genesys-login'];
+  const first = await readyz();
+  // A Genesys outage or a rotated secret does not take the replica out of the load balancer.
+  expect(first.statusCode).toBe(200);
+  expect(first.json().checks['genesys-login']).toBe('failed: genesys login refused our credentials (HTTP 401)');
+  expect(await metric('dependency_up', { dependency: 'genesys-login' })).toBe(0);
   // Within the 1 s backoff the login is not tried again: lookups fail at once with its error.
   expect((await post('genesys-user', { userId: 'u-1' })).json().user)
     .toMatchObject({ status: 'unavailable', error: 'genesys login refused our credentials (HTTP 401)' });
   expect(t.sim.hits('login')).toBe(1);
   await advance(1000);
   expect(await readiness()).toBe('ok');
+  expect(await metric('dependency_up', { dependency: 'genesys-login' })).toBe(1);
   expect(t.sim.hits('login')).toBe(2);
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
 });
