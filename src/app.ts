@@ -60,7 +60,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
     },
     clientErrorHandler,
-    // We answer 503 in the SPEC error shape ourselves (plugins/lifecycle.ts).
+    // We answer 503 in the one error body ourselves (plugins/lifecycle.ts).
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   });

@@ -1,5 +1,5 @@
 // The catalogue of coded errors the service answers with (cf. fastify's lib/errors.js).
-// Every error body has one shape, SPEC §3: { error: { code, message, fields } }.
+// Every error body has one shape (docs/contract.md): { error: { code, message, fields } }.
 
 export type FieldProblems = Record<string, string>;
 

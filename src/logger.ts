@@ -18,7 +18,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel' | 'auth'>): Logger
 }
 
 /**
- * One line per request (SPEC §5) instead of Fastify's two: written when the response is done,
+ * One line per request (docs/contract.md, "Operations") instead of Fastify's two: written when the response is done,
  * with the request id (bound by Fastify), method, route, status, time and credential name.
  */
 export class RequestLogController extends LogController {

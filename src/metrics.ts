@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-// Every metric of SPEC §5, built per app (no global registry, STYLE §4). Labels are bounded
+// Every metric of the service, built per app (no global registry). Labels are bounded
 // sets (route, source, status, sink); ids never become labels.
 
 export function createMetrics() {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The one error body of SPEC §3 (`errorBody()` in src/errors.ts builds it), as a zod schema so the
+ * The one error body (docs/contract.md; `errorBody()` in src/errors.ts builds it), as a zod schema so the
  * OpenAPI document references a single component for every 4xx/5xx answer.
  */
 export const ErrorBody = z.object({

@@ -6,9 +6,6 @@ import { z } from 'zod';
 export const DATA_ACTIONS_PREFIX = '/v1/data-actions/';
 export const EVENTS_PREFIX = '/v1/events/';
 
-/** Routes that answer even while the service sheds load (plugins/load-shedding.ts) or drains. */
-export const OPERATIONAL_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
-
 const Health = z.object({ status: z.literal('ok') });
 const Readiness = z.object({
   status: z.enum(['ready', 'unready']),

@@ -8,6 +8,8 @@ export interface CollectedRoute {
   url: string;
   /** How people call it (a data action's name in Genesys), from the route's `config.title`. */
   title?: string;
+  /** Whether it answers while the service drains (`config.answersDuring.drain`). */
+  answersWhileDraining?: boolean;
   schema: {
     body?: unknown;
     response?: Record<string, unknown>;
@@ -21,6 +23,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A route's human name (a data action's name in Genesys). */
     title?: string;
+    /**
+     * Operational routes keep answering when the service is busiest or leaving, which is when they
+     * matter: `drain` while SIGTERM drains (health and readiness), `shedding` under load shedding.
+     */
+    answersDuring?: { drain?: true; shedding?: true };
   }
   interface FastifyInstance {
     openapi: {
@@ -35,8 +42,11 @@ function collect(options: RouteOptions): CollectedRoute[] {
   const methods = Array.isArray(options.method) ? options.method : [options.method];
   const schema = (options.schema ?? {}) as CollectedRoute['schema'];
   const title = options.config?.title;
+  const answersWhileDraining = options.config?.answersDuring?.drain === true;
   // HEAD twins of GET routes are Fastify's doing (exposeHeadRoutes), not part of the contract.
-  return methods.filter((m) => m !== 'HEAD').map((method) => ({ method: method.toUpperCase(), url: options.url, schema, ...(title && { title }) }));
+  return methods.filter((m) => m !== 'HEAD').map((method) => ({
+    method: method.toUpperCase(), url: options.url, schema, ...(title && { title }), ...(answersWhileDraining && { answersWhileDraining }),
+  }));
 }
 
 /**
@@ -58,5 +68,5 @@ export default fp(async (app) => {
     document: () => (cached ??= buildOpenApiDocument(sorted(), app.config)),
   });
 
-  app.get('/openapi.json', { logLevel: 'warn' }, async () => app.openapi.document());
+  app.get('/openapi.json', { logLevel: 'warn', config: { answersDuring: { shedding: true } } }, async () => app.openapi.document());
 }, { name: 'openapi', dependencies: ['config', 'zod-validation'] });

@@ -44,8 +44,7 @@ export function authenticator(family: string, creds: Credentials, disabled: bool
   const keys = creds.apiKeys.map(digest);
   const pairs = creds.basic.map((p) => digest(`${p.user}:${p.password}`));
   const users = creds.basic.map((p) => p.user);
-  // A callback hook rather than an async one: no promise and microtask hop per request
-  // (bench/ --cpu-prof of the fan-out); the checks themselves are synchronous.
+  // A callback hook: it runs on every request (docs/decisions.md, "Callback hooks on the hot path").
   return (request, _reply, done) => {
     if (disabled) {
       request.principal = 'anonymous';
@@ -71,7 +70,7 @@ export function authenticator(family: string, creds: Credentials, disabled: bool
   };
 }
 
-/** Inbound authentication per route family (SPEC §2): API keys in a header, or HTTP Basic. */
+/** Inbound authentication per route family (docs/contract.md, "Authentication"): API keys in a header, or HTTP Basic. */
 export default fp(async (app) => {
   const { auth } = app.config;
   if (auth.disabled) app.log.warn('AUTH_DISABLED=true: /v1/data-actions/* and /v1/events/* accept requests without credentials');

@@ -69,9 +69,10 @@ export default fp(async (app) => {
   });
   app.addHook('preClose', async () => clearInterval(timer));
 
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  const probe = { logLevel: 'warn' as const, config: { answersDuring: { drain: true, shedding: true } as const } };
+  app.get('/healthz', probe, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/readyz', probe, async (_request, reply) => {
     const report = await refresh();
     if (app.isClosing) {
       return reply.code(503).send({ status: 'unready', checks: { ...report, process: 'failed: shutting down' } });

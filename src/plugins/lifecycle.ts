@@ -9,8 +9,6 @@ declare module 'fastify' {
   }
 }
 
-const HEALTH = new Set(['/healthz', '/readyz']);
-
 /** Graceful drain: once close() starts, new requests get 503 while in-flight ones finish. */
 export default fp(async (app) => {
   let closing = false;
@@ -19,10 +17,9 @@ export default fp(async (app) => {
     closing = true;
   });
 
-  // Callback hooks, not async ones: these run on every request, and an async hook costs a
-  // promise and a microtask hop each (bench/ --cpu-prof of the fan-out).
+  // Callback hooks: they run on every request (docs/decisions.md, "Callback hooks on the hot path").
   app.addHook('onRequest', (request, reply, done) => {
-    if (closing && !HEALTH.has(request.url)) {
+    if (closing && request.routeOptions.config.answersDuring?.drain !== true) {
       reply.header('connection', 'close');
       sendError(reply, errors.shuttingDown());
       return; // answered: the route does not run

@@ -2,8 +2,6 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import fp from 'fastify-plugin';
 import { errors } from '../errors.js';
 
-/** Health, readiness and metrics must answer when the service is busiest: that is when they matter. */
-const EXEMPT = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Granularity of the event-loop delay histogram; its mean overstates the delay by about this much. */
 const RESOLUTION_MS = 10;
@@ -60,9 +58,9 @@ export default fp(async (app) => {
     delays.disable();
   });
 
-  // A callback hook: it runs on every request (bench/ --cpu-prof of the fan-out).
+  // A callback hook: it runs on every request (docs/decisions.md, "Callback hooks on the hot path").
   app.addHook('onRequest', (request, _reply, done) => {
-    const shed = overloaded && Date.now() >= shedFrom && !EXEMPT.has(request.routeOptions.url ?? '');
+    const shed = overloaded && Date.now() >= shedFrom && request.routeOptions.config.answersDuring?.shedding !== true;
     done(shed ? errors.overloaded() : undefined);
   });
 }, { name: 'load-shedding', dependencies: ['config', 'error-handler'] });

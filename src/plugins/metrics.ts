@@ -12,7 +12,7 @@ export default fp(async (app, opts: { metrics?: Metrics }) => {
   const metrics = opts.metrics ?? createMetrics();
   app.decorate('metrics', metrics);
 
-  // A callback hook: an async one costs a promise and a microtask per request (bench/ --cpu-prof).
+  // A callback hook: it runs on every request (docs/decisions.md, "Callback hooks on the hot path").
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     if (route !== undefined && route !== '/metrics') {
@@ -21,7 +21,7 @@ export default fp(async (app, opts: { metrics?: Metrics }) => {
     done();
   });
 
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/metrics', { logLevel: 'warn', config: { answersDuring: { shedding: true } } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
