@@ -86,11 +86,12 @@ export function compileBackend(spec: BackendSpec, catalog: ReadonlyMap<string, z
     },
   };
   const { items, notFound } = spec;
-  const next = items?.nextCursor ? ['nextCursor', items.nextCursor.from] : items?.nextLink ? ['nextLink', items.nextLink.from] : undefined;
+  const next = items?.nextCursor ? { key: 'nextCursor', from: items.nextCursor.from }
+    : items?.nextLink ? { key: 'nextLink', from: items.nextLink.from } : undefined;
   const compiledItems = items && {
     read: compileAt(items.from, 'items.from', problems) ?? (() => undefined),
     fields: compileFields(items.fields, 'items.fields', problems),
-    ...(next && { next: compileAt(next[1]!, `items.${next[0]!}.from`, problems) }),
+    ...(next && { next: compileAt(next.from, `items.${next.key}.from`, problems) }),
   };
   const notFoundWhen = notFound?.when === undefined ? undefined : compileAt(notFound.when, 'notFound.when', problems);
   return { contract, output, ...(compiledItems && { items: compiledItems }), ...(notFoundWhen && { notFoundWhen }) };

@@ -43,7 +43,8 @@ const asList = (value: unknown): unknown[] | undefined =>
 
 export async function paginate(p: PageRequest): Promise<Record<string, unknown>> {
   const { items, compiled, budget, clock, target, inputs } = p;
-  const limit = Number(items.limitInput === undefined ? items.max ?? DEFAULT_LIMIT : inputs[items.limitInput]);
+  const asked = items.limitInput === undefined ? undefined : Number(inputs[items.limitInput]);
+  const limit = asked !== undefined && Number.isInteger(asked) && asked > 0 ? asked : items.max ?? DEFAULT_LIMIT;
   const origin = new URL(p.settings.baseUrl).origin;
   const collected: Record<string, unknown>[] = [];
   let head: Record<string, unknown> | undefined;

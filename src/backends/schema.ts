@@ -56,7 +56,7 @@ const items = z.strictObject({
     into: z.union([z.strictObject({ query: text }), z.strictObject({ body: text })]),
   }).optional(),
   nextLink: z.strictObject({ from: expression }).optional(),
-});
+}).refine((i) => !(i.nextCursor && i.nextLink), { error: 'pages by nextCursor or by nextLink, not both' });
 export type ItemsSpec = z.infer<typeof items>;
 
 export const backendSpec = z.strictObject({
