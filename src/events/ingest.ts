@@ -4,9 +4,10 @@ import { startBudget } from '../http/budget.js';
 import { systemClock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GroupCommit } from './batcher.js';
-import { dedupKey } from './dedup-key.js';
+import type { ReceivedEvent } from './body.js';
 import type { DedupStore } from './dedup/types.js';
-import type { EventEnvelope, EventResult, IngestResponse } from './schemas.js';
+import { toRecord } from './record.js';
+import type { EventResult, IngestResponse } from './schemas.js';
 import type { EventRecord } from './sinks/types.js';
 
 type Status = EventResult['status'];
@@ -23,6 +24,13 @@ export interface IngestDeps {
   answerWithinMs: number;
 }
 
+export interface IngestOptions {
+  idempotencyKey?: string;
+  isArray: boolean;
+  /** Time since the request arrived. */
+  elapsedMs?: number;
+}
+
 /** EventBridge delivers at least once; this turns it into exactly-once storage (SPEC §4). */
 export class EventIngestor {
   private readonly inFlight = new Map<string, Promise<Status>>();
@@ -30,37 +38,40 @@ export class EventIngestor {
 
   constructor(private readonly deps: IngestDeps) {}
 
-  /**
-   * Stores every event once and answers only when all of them are durable. `elapsedMs`: time
-   * since the request arrived; the answer is due before EventBridge's 5 s timeout.
-   */
-  async ingest(events: EventEnvelope[], opts: { idempotencyKey?: string; isArray: boolean; elapsedMs?: number }): Promise<IngestResponse> {
+  /** Stores every event once and answers only when all of them are durable, before EventBridge's 5 s timeout. */
+  async ingest(received: ReceivedEvent[], opts: IngestOptions): Promise<IngestResponse> {
     const { metrics } = this.deps;
-    // Backpressure: a bounded queue, then 429 (EventBridge retries it), never an unbounded buffer.
-    if (this.admitted + events.length > this.deps.queueMax) {
-      metrics.ingestEvents.inc({ result: 'rejected' }, events.length);
-      throw errors.queueFull();
-    }
-    // Counted until the writes are over, not until the answer: a 503 sent at the answer
-    // deadline leaves its events in the queue.
-    this.admitted += events.length;
-    const receivedAt = new Date().toISOString();
-    const stored = Promise.allSettled(events.map((event, i) => this.storeOnce({
-      key: dedupKey(event, opts.idempotencyKey, opts.isArray ? i : undefined),
-      id: event.id,
-      receivedAt,
-      event,
-    }))).finally(() => {
-      this.admitted -= events.length;
-    });
-    const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), events.length);
-    const results = outcomes.map((o, i) => ({ id: events[i]!.id, status: o.status === 'fulfilled' ? o.value : undefined }));
+    const { idempotencyKey, isArray } = opts;
+    const admission = { receivedAt: new Date().toISOString(), idempotencyKey, isArray };
+    const records = received.map((r, i) => toRecord(r, i, admission));
+    const stored = this.queued(records.length, () => Promise.allSettled(records.map((r) => this.storeOnce(r))));
+    const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), records.length);
+    const statusOf = (o: PromiseSettledResult<Status>) => (o.status === 'fulfilled' ? o.value : undefined);
+    const results = outcomes.map((o, i) => ({ id: records[i]!.id, status: statusOf(o) }));
     for (const r of results) metrics.ingestEvents.inc({ result: r.status ?? 'rejected' });
     // Events of the request that were stored are duplicates on the retry; the rest get stored then.
     const failed = outcomes.find((o) => o.status === 'rejected');
     if (failed) throw failed.reason;
     const accepted = results.filter((r) => r.status === 'accepted').length;
     return { accepted, duplicates: results.length - accepted, results: results as EventResult[] };
+  }
+
+  /**
+   * Backpressure: a bounded queue, then 429 (EventBridge retries it), never an unbounded buffer.
+   * Events count until their writes are over, not until the answer (a 503 sent at the answer
+   * deadline leaves them queued), and on every path out, a throw included.
+   */
+  private async queued<T>(count: number, work: () => Promise<T>): Promise<T> {
+    if (this.admitted + count > this.deps.queueMax) {
+      this.deps.metrics.ingestEvents.inc({ result: 'rejected' }, count);
+      throw errors.queueFull();
+    }
+    this.admitted += count;
+    try {
+      return await work();
+    } finally {
+      this.admitted -= count;
+    }
   }
 
   /**

@@ -18,6 +18,13 @@ export const eventEnvelopeSchema = z.looseObject({
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 
+/**
+ * How deep one event may nest objects and arrays, the envelope being level 1 (docs/eventbridge.md).
+ * Genesys events stay under 10 levels; the bound keeps every walk over an event (the dedup key's
+ * canonical JSON included) far from the stack limit, and is checked before any hashing or writing.
+ */
+export const MAX_EVENT_DEPTH = 64;
+
 export const eventBatchSchema = z.array(eventEnvelopeSchema).min(1).max(MAX_EVENTS_PER_REQUEST)
   .describe(`A JSON array of 1 to ${MAX_EVENTS_PER_REQUEST} envelopes (producers other than API destinations)`);
 

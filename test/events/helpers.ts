@@ -4,7 +4,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { App } from '../../src/app.js';
 import type { EventEnvelope } from '../../src/events/schemas.js';
-import type { EventRecord } from '../../src/events/sinks/types.js';
 import { buildTestApp, INGEST_KEY } from '../helpers/app.js';
 
 /** Real Genesys payloads (copied from the shared fixtures/eventbridge/). */
@@ -19,6 +18,16 @@ export function makeEvent(): EventEnvelope {
   detail.topicName = `v2.detail.events.conversation.${conversationId}.customer.start`;
   detail.eventBody.conversationId = conversationId;
   return { ...event, id: randomUUID() };
+}
+
+/** An event's JSON text with `detailText` (any JSON text, e.g. too deep to build as an object) as its detail. */
+export const withDetail = (detailText: string, event: EventEnvelope = makeEvent()) =>
+  JSON.stringify({ ...event, detail: { placeholder: 0 } }).replace('{"placeholder":0}', detailText);
+
+/** A detail that takes the event to `levels` levels of nesting (the envelope is level 1), with objects or arrays. */
+export function nestedDetail(levels: number, kind: 'objects' | 'arrays' = 'objects') {
+  if (kind === 'objects') return `${'{"a":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}`;
+  return `{"a":${'['.repeat(levels - 2)}1${']'.repeat(levels - 2)}}`;
 }
 
 /** The same event re-published by Genesys: a new envelope id and time, the same detail. */
@@ -50,16 +59,32 @@ export function post(app: App, body: unknown, headers: Record<string, string> = 
   });
 }
 
-/** Every complete NDJSON record of a sink folder (a torn last line is skipped, as warm-up does). */
-export async function readRecords(dir: string): Promise<EventRecord[]> {
-  const records: EventRecord[] = [];
+/** One NDJSON line of the file sink. */
+export interface StoredRecord {
+  key: string;
+  id: string;
+  receivedAt: string;
+  fingerprint?: string;
+  event: EventEnvelope;
+}
+
+/** Every line of the NDJSON files of a sink folder, as written, oldest file first. */
+export async function readLines(dir: string): Promise<string[]> {
+  const lines: string[] = [];
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ndjson')).sort()) {
-    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
-      try {
-        records.push(JSON.parse(line));
-      } catch {
-        // torn or empty line
-      }
+    lines.push(...(await readFile(join(dir, name), 'utf8')).split('\n').filter((l) => l !== ''));
+  }
+  return lines;
+}
+
+/** Every complete NDJSON record of a sink folder (a torn last line is skipped, as warm-up does). */
+export async function readRecords(dir: string): Promise<StoredRecord[]> {
+  const records: StoredRecord[] = [];
+  for (const line of await readLines(dir)) {
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      // torn line
     }
   }
   return records;

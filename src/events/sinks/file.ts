@@ -64,7 +64,7 @@ export async function createFileSink(dir: string): Promise<Sink> {
         await closeCurrent();
         current = await openFile(name);
       }
-      const lines = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+      const lines = records.map((r) => `${r.line}\n`).join('');
       const data = current.needsNewline ? `\n${lines}` : lines;
       try {
         await current.fh.appendFile(data);

@@ -37,7 +37,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
           method: 'POST',
           url: opts.url,
           headers: { 'idempotency-key': batchKey },
-          body: { events: records },
+          json: `{"events":[${records.map((r) => r.line).join(',')}]}`,
           retry: RETRY,
           retryAllFailures: true,
           budget,

@@ -65,7 +65,7 @@ export async function createPostgresSink(opts: PostgresSinkOptions): Promise<Sin
     name: 'postgres',
     async write(records: EventRecord[]) {
       const values = records.map((_, i) => `($${i * COLUMNS + 1}, $${i * COLUMNS + 2}, $${i * COLUMNS + 3}, $${i * COLUMNS + 4})`);
-      const params = records.flatMap((r) => [r.key, r.id, r.receivedAt, JSON.stringify(r.event)]);
+      const params = records.flatMap((r) => [r.key, r.id, r.receivedAt, r.event]);
       const { rows } = await pool.query<{ dedup_key: string }>(
         `INSERT INTO ${table} (dedup_key, event_id, received_at, event) VALUES ${values.join(', ')}
          ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key`, params);

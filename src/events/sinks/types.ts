@@ -1,11 +1,15 @@
-import type { EventEnvelope } from '../schemas.js';
-
-/** What every sink stores per event (SPEC §4: the NDJSON line shape, the table columns). */
+/**
+ * What every sink stores per event (SPEC §4: the NDJSON line shape, the table columns), serialised
+ * once at admission, before the record joins a batch: a batch only ever carries ready text.
+ */
 export interface EventRecord {
   key: string;
   id: string;
   receivedAt: string;
-  event: EventEnvelope;
+  /** The event's JSON text as received (numbers keep every digit). */
+  event: string;
+  /** The whole record, `{key, id, receivedAt, event}`, as one JSON line. */
+  line: string;
 }
 
 /** A record seen by the sink, to warm the memory dedup store on start. */
