@@ -45,3 +45,9 @@ export function dedupKey(event: EventEnvelope, idempotencyKey?: string, index?: 
   }
   return sha256(canonicalJson({ 'detail-type': event['detail-type'], detail: event.detail }));
 }
+
+/**
+ * What "the same payload" means for a reused Idempotency-Key (docs/eventbridge.md): the whole
+ * envelope's canonical JSON, so key order and whitespace do not count and any value does.
+ */
+export const fingerprintOf = (event: EventEnvelope) => sha256(`payload\n${canonicalJson(event)}`);

@@ -1,9 +1,10 @@
 import { getHeapStatistics } from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import { GroupCommit } from './batcher.js';
+import type { Status } from './claims.js';
 import { createMemoryStore } from './dedup/memory.js';
 import { createRedisStore } from './dedup/redis.js';
-import type { DedupStore } from './dedup/types.js';
+import { isReuse, type DedupStore } from './dedup/types.js';
 import { EventIngestor } from './ingest.js';
 import { eventRoutes } from './routes.js';
 import { createSink, type EventRecord, type Sink } from './sinks/index.js';
@@ -46,12 +47,15 @@ export default async function events(app: FastifyInstance) {
     throw err;
   });
 
-  const batcher = new GroupCommit<EventRecord, boolean>(async (records) => {
+  const batcher = new GroupCommit<EventRecord, Status>(async (records) => {
     const end = metrics.sinkLatency.startTimer({ sink: sink.name });
     try {
       const held = await sink.write(records);
       end({ outcome: 'ok' });
-      return records.map((r) => held.has(r.key));
+      return records.map((r) => {
+        if (!held.has(r.key)) return 'accepted';
+        return isReuse(held.get(r.key), r.fingerprint) ? 'reused' : 'duplicate';
+      });
     } catch (err) {
       end({ outcome: 'error' });
       app.log.error({ err, sink: sink.name, events: records.length }, 'sink write failed');

@@ -1,5 +1,5 @@
 import type { ReceivedEvent } from './body.js';
-import { dedupKey } from './dedup-key.js';
+import { dedupKey, fingerprintOf } from './dedup-key.js';
 import type { EventRecord } from './sinks/types.js';
 
 export interface Admission {
@@ -9,12 +9,14 @@ export interface Admission {
 }
 
 /**
- * Admits one event: its dedup key and its record line, built here once from the text as
- * received; no sink serialises an event again.
+ * Admits one event: its dedup key, its fingerprint when an Idempotency-Key names it, and its
+ * record line, built here once from the text as received; no sink serialises an event again.
  */
 export function toRecord({ event, text }: ReceivedEvent, index: number, admission: Admission): EventRecord {
   const { receivedAt, idempotencyKey, isArray } = admission;
   const key = dedupKey(event, idempotencyKey, isArray ? index : undefined);
-  const line = `{"key":"${key}","id":${JSON.stringify(event.id)},"receivedAt":"${receivedAt}","event":${text}}`;
-  return { key, id: event.id, receivedAt, event: text, line };
+  const fingerprint = idempotencyKey === undefined ? undefined : fingerprintOf(event);
+  const head = `{"key":"${key}","id":${JSON.stringify(event.id)},"receivedAt":"${receivedAt}"`;
+  const line = `${head}${fingerprint === undefined ? '' : `,"fingerprint":"${fingerprint}"`},"event":${text}}`;
+  return { key, id: event.id, receivedAt, fingerprint, event: text, line };
 }

@@ -66,6 +66,22 @@ describe.skipIf(!postgresUp)('PostgreSQL sink', () => {
     await app.close();
   });
 
+  it('keeps the Idempotency-Key fingerprint in the table: a restarted service refuses another payload', async () => {
+    const key = `idem-${Date.now()}-${Math.random()}`;
+    const [first, other] = [makeEvent(), makeEvent()];
+    const before = await buildEventsApp(env());
+    expect((await post(before, first, { 'idempotency-key': key })).json().accepted).toBe(1);
+    await before.close();
+    // A new process: its memory store is empty, the table alone knows the key.
+    const after = await buildEventsApp(env());
+    const refused = await post(after, other, { 'idempotency-key': key });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await post(after, first, { 'idempotency-key': key })).json().duplicates).toBe(1);
+    expect(await rows([first.id, other.id])).toEqual([expect.objectContaining({ event_id: first.id })]);
+    await after.close();
+  });
+
   it('stores the event as sent (numbers keep every digit) and refuses alone what jsonb cannot hold', async () => {
     // A linger gathers the requests below into one INSERT.
     const app = await buildEventsApp(env({ BATCH_MAX_WAIT_MS: '50' }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import { logOutagesOnce } from '../../redis.js';
-import type { ClaimOutcome, DedupStore } from './types.js';
+import { doneValue, outcomeOf, type ClaimOutcome, type DedupStore } from './types.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -53,13 +53,13 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupSt
   const owner = `in-progress:${randomUUID()}`;
   return {
     name: 'redis',
-    async claim(key): Promise<ClaimOutcome> {
+    async claim(key, fingerprint): Promise<ClaimOutcome> {
       const state = await redis.eval(CLAIM, 1, prefix + key, CLAIM_TTL_MS, owner) as string | null;
-      return state === 'claimed' || state === 'done' ? state : 'busy';
+      return state === 'claimed' ? state : outcomeOf(state ?? '', fingerprint);
     },
     // After a durable write "done" is true whoever holds the key now, so this one is unconditional.
-    async commit(key) {
-      await redis.set(prefix + key, 'done', 'PX', opts.ttlSeconds * 1000);
+    async commit(key, fingerprint) {
+      await redis.set(prefix + key, doneValue(fingerprint), 'PX', opts.ttlSeconds * 1000);
     },
     async release(key) {
       await redis.eval(RELEASE, 1, prefix + key, owner);

@@ -14,7 +14,8 @@ function parseLine(line: string): SeenKey | undefined {
   try {
     const r = JSON.parse(line) as Partial<EventRecord>;
     const receivedAtMs = Date.parse(r.receivedAt ?? '');
-    return typeof r.key === 'string' && !Number.isNaN(receivedAtMs) ? { key: r.key, receivedAtMs } : undefined;
+    if (typeof r.key !== 'string' || Number.isNaN(receivedAtMs)) return undefined;
+    return { key: r.key, receivedAtMs, ...(typeof r.fingerprint === 'string' && { fingerprint: r.fingerprint }) };
   } catch {
     return undefined;
   }
@@ -30,7 +31,7 @@ async function syncDir(dir: string) {
   }
 }
 
-/** NDJSON sink (SPEC §4): one line `{key, id, receivedAt, event}` per event, one fsync per batch. */
+/** NDJSON sink (SPEC §4): one line `{key, id, receivedAt, fingerprint?, event}` per event, one fsync per batch. */
 export async function createFileSink(dir: string): Promise<Sink> {
   await mkdir(dir, { recursive: true });
   let current: { name: string; fh: FileHandle; size: number; needsNewline: boolean } | undefined;
@@ -78,7 +79,7 @@ export async function createFileSink(dir: string): Promise<Sink> {
         await closeCurrent();
         throw err;
       }
-      return new Set();
+      return new Map();
     },
     // The memory store's LRU bounds what is kept, so every line of the window is offered.
     async *recent(sinceMs) {
