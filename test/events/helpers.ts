@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { App } from '../../src/app.js';
+import type { App, AppOverrides } from '../../src/app.js';
 import type { EventEnvelope } from '../../src/events/schemas.js';
 import { buildTestApp, INGEST_KEY } from '../helpers/app.js';
 
@@ -46,7 +46,8 @@ export function reverseKeys<T>(value: T): T {
  */
 export const NO_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' };
 
-export const buildEventsApp = (env: Record<string, string> = {}) => buildTestApp({ ...NO_SHEDDING, ...env });
+export const buildEventsApp = (env: Record<string, string> = {}, overrides: AppOverrides = {}) =>
+  buildTestApp({ ...NO_SHEDDING, ...env }, overrides);
 
 export const URL_PATH = '/v1/events/eventbridge';
 

@@ -1,7 +1,8 @@
 import { constants, createReadStream } from 'node:fs';
-import { access, mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { appendSynced, openDayFile, type DayFile } from './day-file.js';
 import type { EventRecord, SeenKey, Sink } from './types.js';
 
 const FILE_NAME = /^events-\d{4}-\d{2}-\d{2}\.ndjson$/;
@@ -21,35 +22,21 @@ function parseLine(line: string): SeenKey | undefined {
   }
 }
 
-/** A new file's directory entry must be durable too, or a crash could lose the whole file. */
-async function syncDir(dir: string) {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
+export interface FileSinkOptions {
+  dir: string;
+  /** Picks the day file; tests drive it across midnight. */
+  now?: () => number;
 }
 
-/** NDJSON sink (SPEC §4): one line `{key, id, receivedAt, fingerprint?, event}` per event, one fsync per batch. */
-export async function createFileSink(dir: string): Promise<Sink> {
+/**
+ * NDJSON sink (SPEC §4): one line `{key, id, receivedAt, fingerprint?, event}` per event, one fsync
+ * per batch. A batch is acknowledged only once it is in the file INGEST_FILE_DIR names at that
+ * moment: a folder removed, a day file unlinked, moved or replaced (by an operator, or by a
+ * housekeeping job at midnight) gets the batch written again where the path now leads.
+ */
+export async function createFileSink({ dir, now = Date.now }: FileSinkOptions): Promise<Sink> {
   await mkdir(dir, { recursive: true });
-  let current: { name: string; fh: FileHandle; size: number; needsNewline: boolean } | undefined;
-
-  async function openFile(name: string) {
-    const fh = await open(join(dir, name), 'a+');
-    try {
-      const { size } = await fh.stat();
-      if (size === 0) await syncDir(dir);
-      // After a crash the last line may be torn: the next append starts on a fresh line.
-      const last = Buffer.alloc(1);
-      if (size > 0) await fh.read(last, 0, 1, size - 1);
-      return { name, fh, size, needsNewline: size > 0 && last[0] !== 0x0a };
-    } catch (err) {
-      await fh.close();
-      throw err;
-    }
-  }
+  let current: DayFile | undefined;
 
   async function closeCurrent() {
     const fh = current?.fh;
@@ -60,26 +47,25 @@ export async function createFileSink(dir: string): Promise<Sink> {
   return {
     name: 'file',
     async write(records) {
-      const name = fileNameFor(Date.now());
-      if (current?.name !== name) {
-        await closeCurrent();
-        current = await openFile(name);
-      }
       const lines = records.map((r) => `${r.line}\n`).join('');
-      const data = current.needsNewline ? `\n${lines}` : lines;
-      try {
-        await current.fh.appendFile(data);
-        await current.fh.datasync();
-        current.size += Buffer.byteLength(data);
-        current.needsNewline = false;
-      } catch (err) {
-        // The batch is answered 503 and EventBridge sends it again: the lines that did reach the
-        // file must go, or the retry would store them twice (ENOSPC and EIO cut batches halfway).
-        await current.fh.truncate(current.size).then(() => current?.fh.datasync()).catch(() => undefined);
+      // Twice: the first file can be gone by the time it is checked; a second miss is a fault.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const name = fileNameFor(now());
+        if (current?.name !== name) {
+          await closeCurrent();
+          current = await openDayFile(dir, name);
+        }
+        let landed: boolean;
+        try {
+          landed = await appendSynced(current, lines);
+        } catch (err) {
+          await closeCurrent();
+          throw err;
+        }
+        if (landed) return new Map();
         await closeCurrent();
-        throw err;
       }
-      return new Map();
+      throw new Error(`${join(dir, fileNameFor(now()))} keeps being replaced while it is written`);
     },
     // The memory store's LRU bounds what is kept, so every line of the window is offered.
     async *recent(sinceMs) {
@@ -94,10 +80,12 @@ export async function createFileSink(dir: string): Promise<Sink> {
         }
       }
     },
+    // Whether a write can succeed now: a missing folder is one the next write creates.
     async check() {
+      await mkdir(dir, { recursive: true });
       await access(dir, constants.W_OK);
-      const today = await stat(join(dir, fileNameFor(Date.now()))).catch(() => undefined);
-      if (today && !today.isFile()) throw new Error(`${fileNameFor(Date.now())} is not a regular file`);
+      const today = await stat(join(dir, fileNameFor(now()))).catch(() => undefined);
+      if (today && !today.isFile()) throw new Error(`${fileNameFor(now())} is not a regular file`);
     },
     close: closeCurrent,
   };

@@ -9,11 +9,18 @@ import type { Sink } from './types.js';
 export type { EventRecord, Sink } from './types.js';
 
 /** The sink INGEST_SINK names, ready to write (folder or table created). */
-export async function createSink(config: Config, deps: { log: FastifyBaseLogger; metrics: Metrics }): Promise<Sink> {
+export interface SinkDeps {
+  log: FastifyBaseLogger;
+  metrics: Metrics;
+  /** The file sink's clock (its day files); Date.now unless a test drives it. */
+  now?: () => number;
+}
+
+export async function createSink(config: Config, deps: SinkDeps): Promise<Sink> {
   const { ingest } = config;
   switch (ingest.sink) {
     case 'file':
-      return createFileSink(ingest.fileDir);
+      return createFileSink({ dir: ingest.fileDir, now: deps.now });
     case 'postgres':
       // config.ts guarantees DATABASE_URL with INGEST_SINK=postgres, INGEST_HTTP_URL with http.
       return createPostgresSink({ connectionString: ingest.databaseUrl!, poolMax: ingest.databasePoolMax, log: deps.log });
