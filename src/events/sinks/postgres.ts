@@ -39,13 +39,22 @@ async function createTable(pool: pg.Pool, table: string) {
   }
 }
 
+/** Where DATABASE_URL points, for the logs: host and database, never the credentials. */
+export function databaseTarget(connectionString: string) {
+  const url = new URL(connectionString);
+  return { host: url.host, database: decodeURIComponent(url.pathname.slice(1)) || url.username || 'postgres' };
+}
+
 /**
  * PostgreSQL sink (SPEC §4): one multi-row INSERT per batch, idempotent on its own through the
- * primary key, so an event redelivered after its dedup key expired is still stored once.
+ * primary key, so an event redelivered after its dedup key expired is still stored once. It starts
+ * whether or not the database is reachable (the data actions do not need it): writes answer 503
+ * until the table can be created, and the first write after that creates it.
  */
 export async function createPostgresSink(opts: PostgresSinkOptions): Promise<Sink> {
   const table = opts.table ?? 'eventbridge_events';
   if (!IDENTIFIER.test(table)) throw new Error(`invalid table name ${table}`);
+  const target = databaseTarget(opts.connectionString);
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
     max: opts.poolMax,
@@ -54,18 +63,25 @@ export async function createPostgresSink(opts: PostgresSinkOptions): Promise<Sin
     query_timeout: 4000,
   });
   // An idle client losing its connection emits here; without a listener it would crash the process.
-  pool.on('error', (err) => opts.log.warn({ err }, 'postgres sink: idle connection lost'));
+  pool.on('error', (err) => opts.log.warn({ err, ...target }, 'postgres sink: idle connection lost'));
 
-  try {
-    await createTable(pool, table);
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
+  let ready: Promise<void> | undefined;
+  const ensureTable = () => (ready ??= createTable(pool, table).then(
+    () => opts.log.info({ ...target, table }, 'postgres sink: table ready'),
+    (err: unknown) => {
+      ready = undefined;
+      throw err;
+    },
+  ));
+  await ensureTable().catch((err: { code?: string; message?: string }) => opts.log.error(
+    { code: err.code, reason: err.message, ...target },
+    'postgres sink: database unavailable at start; ingestion answers 503 until it is reachable',
+  ));
 
   return {
     name: 'postgres',
     async write(records: EventRecord[]) {
+      await ensureTable();
       const row = (i: number) => Array.from({ length: COLUMNS }, (_, c) => `$${i * COLUMNS + c + 1}`).join(', ');
       const values = records.map((_, i) => `(${row(i)})`);
       const params = records.flatMap((r) => [r.key, r.id, r.receivedAt, r.event, r.fingerprint ?? null]);
@@ -86,6 +102,7 @@ export async function createPostgresSink(opts: PostgresSinkOptions): Promise<Sin
       yield* [];
     },
     async check() {
+      await ensureTable();
       await pool.query('SELECT 1');
     },
     close: () => pool.end(),
