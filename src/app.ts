@@ -32,8 +32,6 @@ export interface AppOverrides {
   logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
   /** Time for budgets, retries, circuits and caches; tests pass one they drive. */
   clock?: Clock;
-  /** The wall clock the file sink names its day files by; tests drive it across midnight. */
-  now?: () => number;
 }
 
 /** A caller's `x-request-id` names the request in the logs only if it is short and plain; else a UUID does. */
@@ -81,7 +79,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(loadShedding);
   await app.register(rateLimit);
   await app.register(dataActionRoutes, { prefix: '/v1/data-actions' });
-  await app.register(events, { prefix: '/v1/events', now: overrides.now });
+  await app.register(events, { prefix: '/v1/events' });
   return app;
 }
 

@@ -38,10 +38,10 @@ async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore
 }
 
 /** The EventBridge receiver (SPEC §4): sink, dedup store and batcher, built here and closed in onClose. */
-export default async function events(app: FastifyInstance, opts: { now?: () => number }) {
+export default async function events(app: FastifyInstance) {
   const { ingest } = app.config;
   const { metrics } = app;
-  const sink = await createSink(app.config, { log: app.log, metrics, now: opts.now });
+  const sink = await createSink(app.config, { log: app.log, metrics, clock: app.clock });
   const store = await createStore(app, sink).catch(async (err: unknown) => {
     await sink.close();
     throw err;

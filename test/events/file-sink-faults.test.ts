@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
 import { fileNameFor } from '../../src/events/sinks/file.js';
 import { buildEventsApp, makeEvent, post, readRecords } from './helpers.js';
 
@@ -75,7 +76,7 @@ describe('file sink: the folder and the day file changed under it', () => {
 
   it('keeps a batch written at 23:59:59.999 in a file that exists when housekeeping takes the day away', async () => {
     let now = Date.parse('2031-03-09T23:59:59.999Z');
-    const app = await buildEventsApp({}, { now: () => now });
+    const app = await buildEventsApp({}, { clock: { ...systemClock, wallNow: () => now } });
     const dir = app.config.ingest.fileDir;
     const archive = mkdtempSync(join(tmpdir(), 'gdas-archive-'));
     const [early, late, next] = [makeEvent(), makeEvent(), makeEvent()];
