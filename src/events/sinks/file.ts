@@ -30,7 +30,7 @@ export interface FileSinkOptions {
 }
 
 /**
- * NDJSON sink (SPEC §4): one line `{key, id, receivedAt, fingerprint?, event}` per event, one fsync
+ * NDJSON sink (docs/contract.md §3): one line `{key, id, receivedAt, fingerprint?, event}` per event, one fsync
  * per batch. A batch is acknowledged only once it is in the file INGEST_FILE_DIR names at that
  * moment: a folder removed, a day file unlinked, moved or replaced (by an operator, or by a
  * housekeeping job at midnight) gets the batch written again where the path now leads.

@@ -18,9 +18,10 @@ const RETRY = { attempts: 4, baseMs: 100, maxMs: 1000 };
 const UNHEALTHY_FOR_MS = 10_000;
 
 /**
- * HTTP sink (SPEC §4): one JSON POST `{events: [{key, id, receivedAt, fingerprint?, event}]}` per batch through
- * the retrying transport; a 2xx means durable. The batch's Idempotency-Key (a hash of its dedup
- * keys) and each record's `key` let the collector drop a batch we retried after a lost answer.
+ * HTTP sink (docs/contract.md §3): one JSON POST `{events: [{key, id, receivedAt, fingerprint?, event}]}`
+ * per batch, made of the records' lines, through the retrying transport; a 2xx means durable. The
+ * batch's Idempotency-Key (a hash of its dedup keys) and each record's `key` let the collector drop
+ * a batch we retried after a lost answer.
  */
 export function createHttpSink(opts: HttpSinkOptions): Sink {
   const client = createHttpClient({ metrics: opts.metrics });

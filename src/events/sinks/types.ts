@@ -1,6 +1,7 @@
 /**
- * What every sink stores per event (SPEC §4: the NDJSON line shape, the table columns), serialised
- * once at admission, before the record joins a batch: a batch only ever carries ready text.
+ * What every sink stores per event (docs/contract.md §3: the NDJSON line shape, the table
+ * columns), serialised once at admission, before the record joins a batch: a batch only ever
+ * carries ready text.
  */
 export interface EventRecord {
   key: string;
