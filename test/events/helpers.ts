@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import type { App, AppOverrides } from '../../src/app.js';
 import type { EventEnvelope } from '../../src/events/schemas.js';
@@ -48,6 +49,17 @@ export const NO_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZ
 
 export const buildEventsApp = (env: Record<string, string> = {}, overrides: AppOverrides = {}) =>
   buildTestApp({ ...NO_SHEDDING, ...env }, overrides);
+
+/** One app (file sink) for the tests of a describe block: built before them, closed after them. */
+export function sharedEventsApp() {
+  const shared = {} as { app: App; dir: string };
+  beforeAll(async () => {
+    shared.app = await buildEventsApp();
+    shared.dir = shared.app.config.ingest.fileDir;
+  });
+  afterAll(() => shared.app.close());
+  return shared;
+}
 
 export const URL_PATH = '/v1/events/eventbridge';
 

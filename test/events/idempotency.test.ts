@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { buildEventsApp, makeEvent, metric, post, readRecords, reverseKeys, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  buildEventsApp, makeEvent, metric, post, readRecords, reverseKeys, sharedEventsApp, until,
+} from './helpers.js';
 
 // IETF draft-ietf-httpapi-idempotency-key-header (and Stripe): a key names one payload. The same
 // key with another payload is refused (422), the same payload again is a duplicate.
@@ -8,29 +9,23 @@ const REUSED = { code: 'IDEMPOTENCY_KEY_REUSED', message: expect.any(String) };
 const newKey = () => `idem-${Date.now()}-${Math.random()}`;
 
 describe('a reused Idempotency-Key (file sink, memory store)', () => {
-  let app: App;
-  let dir: string;
-  beforeAll(async () => {
-    app = await buildEventsApp();
-    dir = app.config.ingest.fileDir;
-  });
-  afterAll(() => app.close());
-  const storedIds = async () => (await readRecords(dir)).map((r) => r.id);
+  const shared = sharedEventsApp();
+  const storedIds = async () => (await readRecords(shared.dir)).map((r) => r.id);
 
   it('answers 422 to another event under a stored key, stores nothing, and the same event is a duplicate', async () => {
     const key = newKey();
     const [first, other] = [makeEvent(), makeEvent()];
-    expect((await post(app, first, { 'idempotency-key': key })).json().accepted).toBe(1);
+    expect((await post(shared.app, first, { 'idempotency-key': key })).json().accepted).toBe(1);
 
-    const refused = await post(app, other, { 'idempotency-key': key });
+    const refused = await post(shared.app, other, { 'idempotency-key': key });
     expect(refused.statusCode).toBe(422);
     expect(refused.headers['retry-after']).toBeUndefined();
     expect(refused.json().error).toEqual({ ...REUSED, fields: { 'idempotency-key': expect.any(String) } });
     expect(await storedIds()).not.toContain(other.id);
-    expect(await metric(app, 'ingest_events_total{result="reused"}')).toBe(1);
+    expect(await metric(shared.app, 'ingest_events_total{result="reused"}')).toBe(1);
 
     // "The same payload" is the canonical JSON: key order does not count.
-    const again = await post(app, reverseKeys(first), { 'idempotency-key': key });
+    const again = await post(shared.app, reverseKeys(first), { 'idempotency-key': key });
     expect(again.json().results).toEqual([{ id: first.id, status: 'duplicate' }]);
     expect((await storedIds()).filter((id) => id === first.id)).toHaveLength(1);
   });
@@ -38,14 +33,15 @@ describe('a reused Idempotency-Key (file sink, memory store)', () => {
   it('refuses the whole array when one event differs, naming it, with nothing of the request stored', async () => {
     const key = newKey();
     const [a, b, c, d] = [makeEvent(), makeEvent(), makeEvent(), makeEvent()];
-    expect((await post(app, [a, b], { 'idempotency-key': key })).json().accepted).toBe(2);
-    const refused = await post(app, [a, c, d], { 'idempotency-key': key });
+    expect((await post(shared.app, [a, b], { 'idempotency-key': key })).json().accepted).toBe(2);
+    const refused = await post(shared.app, [a, c, d], { 'idempotency-key': key });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error).toEqual({ ...REUSED, fields: { 1: expect.any(String) } });
     // d, under the new key "key:2", was not stored either.
     expect(await storedIds()).not.toContain(d.id);
-    expect((await post(app, [a, b], { 'idempotency-key': key })).json()).toMatchObject({ accepted: 0, duplicates: 2 });
-    const longer = await post(app, [a, b, d], { 'idempotency-key': key });
+    const again = await post(shared.app, [a, b], { 'idempotency-key': key });
+    expect(again.json()).toMatchObject({ accepted: 0, duplicates: 2 });
+    const longer = await post(shared.app, [a, b, d], { 'idempotency-key': key });
     expect(longer.json()).toMatchObject({ accepted: 1, duplicates: 2 });
   });
 

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { MAX_EVENT_DEPTH } from '../../src/events/schemas.js';
-import { buildEventsApp, makeEvent, nestedDetail, post, readLines, readRecords, withDetail } from './helpers.js';
+import {
+  buildEventsApp, makeEvent, nestedDetail, post, readLines, readRecords, sharedEventsApp, withDetail,
+} from './helpers.js';
 
 // Events built to hurt: nested past the stack, or holding values no sink can store. Each is
 // refused alone, before any hashing or writing, and leaves the receiver as it found it.
 describe('poison events (file sink)', () => {
-  let app: App;
-  let dir: string;
-  beforeAll(async () => {
-    app = await buildEventsApp();
-    dir = app.config.ingest.fileDir;
-  });
-  afterAll(() => app.close());
+  const shared = sharedEventsApp();
 
-  const storedIds = async () => new Set((await readRecords(dir)).map((r) => r.id));
+  const storedIds = async () => new Set((await readRecords(shared.dir)).map((r) => r.id));
 
   it(`refuses an event nested past ${MAX_EVENT_DEPTH} levels with 400 naming its field, stores one at it`, async () => {
     const sound = [makeEvent(), makeEvent(), makeEvent()].map((e) => JSON.stringify(e));
@@ -24,7 +19,7 @@ describe('poison events (file sink)', () => {
       { body: `[${sound.join(',')},${withDetail(nestedDetail(20_000))}]`, field: '3.detail' },
     ];
     for (const { body, field } of cases) {
-      const res = await post(app, body);
+      const res = await post(shared.app, body);
       expect(res.statusCode).toBe(400);
       const problem = `is nested deeper than ${MAX_EVENT_DEPTH} levels`;
       expect(res.json().error).toEqual({
@@ -33,10 +28,10 @@ describe('poison events (file sink)', () => {
       });
     }
     // The array's three sound events were refused with it: nothing of the request is stored.
-    expect(await readRecords(dir)).toEqual([]);
+    expect(await readRecords(shared.dir)).toEqual([]);
 
     const atLimit = makeEvent();
-    const res = await post(app, withDetail(nestedDetail(MAX_EVENT_DEPTH), atLimit));
+    const res = await post(shared.app, withDetail(nestedDetail(MAX_EVENT_DEPTH), atLimit));
     expect(res.json()).toEqual({ accepted: 1, duplicates: 0, results: [{ id: atLimit.id, status: 'accepted' }] });
     expect(await storedIds()).toEqual(new Set([atLimit.id]));
   });
@@ -51,7 +46,7 @@ describe('poison events (file sink)', () => {
       withDetail('{"n":-1e-400}'),
     ];
     for (const body of bodies) {
-      const res = await post(app, body);
+      const res = await post(shared.app, body);
       expect(res.statusCode).toBe(400);
       expect(res.json().error).toEqual({
         code: 'VALIDATION_FAILED', message: expect.any(String),
@@ -61,7 +56,7 @@ describe('poison events (file sink)', () => {
     // A surrogate pair, an escaped backslash before "u0000" and a zero are sound.
     const sound = makeEvent();
     const body = withDetail('{"emoji":"\\ud83d\\ude00","text":"\\\\u0000","zero":0.0e10,"negative":-0}', sound);
-    expect((await post(app, body)).json().accepted).toBe(1);
+    expect((await post(shared.app, body)).json().accepted).toBe(1);
     expect(await storedIds()).toEqual(new Set([...before, sound.id]));
   });
 
@@ -70,8 +65,8 @@ describe('poison events (file sink)', () => {
     const detail = '{"big":12345678901234567890123,"precise":0.1000000000000000055511151231257827,"exp":1E+2}';
     // Whitespace between tokens is not part of the event and would break the NDJSON line.
     const sent = withDetail(detail, event).replace('{"version"', '{ \n "version"');
-    expect((await post(app, sent)).json().accepted).toBe(1);
-    const line = (await readLines(dir)).find((l) => l.includes(event.id))!;
+    expect((await post(shared.app, sent)).json().accepted).toBe(1);
+    const line = (await readLines(shared.dir)).find((l) => l.includes(event.id))!;
     expect(line).toContain(`"event":${withDetail(detail, event)}}`);
   });
 });
