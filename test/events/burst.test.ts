@@ -61,7 +61,7 @@ describe('a burst against a sink failing on and off (service process)', () => {
         }, (err: NodeJS.ErrnoException) => err.code ?? 'error');
         if (status === 200) return;
         refusals.set(status, (refusals.get(status) ?? 0) + 1);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 50));
       }
     };
     const worker = async () => {
@@ -70,10 +70,10 @@ describe('a burst against a sink failing on and off (service process)', () => {
     let bursting = true;
     const toggling = (async () => {
       while (bursting) {
-        await new Promise((r) => setTimeout(r, 150));
+        await new Promise((r) => setTimeout(r, 300));
         if (!bursting) break;
         await faults.off();
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 60));
         await faults.on();
       }
     })();
