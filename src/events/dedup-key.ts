@@ -32,7 +32,7 @@ export function canonicalJson(value: unknown, depth = 0): string {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
- * SPEC §4: the key is the content (`detail-type` + `detail`), not the envelope id, because Genesys
+ * docs/contract.md §3: the key is the content (`detail-type` + `detail`), not the envelope id, because Genesys
  * may re-publish an event under a new id. An `Idempotency-Key` header replaces it; in an array
  * body every event gets `${key}:${index}`, so one header covers a whole batch and a retried
  * batch maps onto the same keys. The header is hashed too (in its own namespace) so stored keys

@@ -38,7 +38,7 @@ const reusedError = (indexes: number[], isArray: boolean) => errors.idempotencyK
   ? Object.fromEntries(indexes.map((i) => [String(i), `its Idempotency-Key ${REUSED}`]))
   : { 'idempotency-key': REUSED });
 
-/** EventBridge delivers at least once; this turns it into exactly-once storage (SPEC §4). */
+/** EventBridge delivers at least once; this turns it into exactly-once storage (docs/contract.md §3). */
 export class EventIngestor {
   private readonly claims: Claims;
   private admitted = 0;

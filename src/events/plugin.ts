@@ -37,7 +37,7 @@ async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore
   return store;
 }
 
-/** The EventBridge receiver (SPEC §4): sink, dedup store and batcher, built here and closed in onClose. */
+/** The EventBridge receiver (docs/contract.md §3): sink, dedup store and batcher, built here and closed in onClose. */
 export default async function events(app: FastifyInstance) {
   const { ingest } = app.config;
   const { metrics } = app;
@@ -64,7 +64,7 @@ export default async function events(app: FastifyInstance) {
   }, { maxSize: ingest.batchMaxSize, maxWaitMs: ingest.batchMaxWaitMs }, metrics);
 
   // Runs after the server stopped taking requests (lifecycle answers 503): what is pending is
-  // written and answered before the sink closes (SPEC §4 shutdown).
+  // written and answered before the sink closes (docs/contract.md §3, shutdown).
   app.addHook('onClose', async () => {
     await batcher.drain();
     await Promise.allSettled([sink.close(), store.close()]);

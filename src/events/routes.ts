@@ -22,7 +22,7 @@ const schema = {
   response: { 200: ingestResponseSchema },
 };
 
-/** POST /v1/events/eventbridge, the EventBridge API-destination target (SPEC §4). */
+/** POST /v1/events/eventbridge, the EventBridge API-destination target (docs/contract.md §3). */
 export async function eventRoutes(app: FastifyInstance, opts: { ingestor: EventIngestor }) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, eventBodyParser(app));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The EventBridge envelope exactly as an API destination sends it (SPEC §4), checked against the
+// The EventBridge envelope exactly as an API destination sends it (docs/contract.md §3), checked against the
 // real Genesys payloads in fixtures/eventbridge/. Loose: EventBridge adds fields of its own
 // (`replay-name` on replayed events), and they are stored with the event.
 export const eventEnvelopeSchema = z.looseObject({

@@ -27,7 +27,7 @@ return redis.call('GET', KEYS[1])`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-/** Dedup shared by every replica through Redis (SPEC §4, when REDIS_URL is set). */
+/** Dedup shared by every replica through Redis (docs/contract.md §3, when REDIS_URL is set). */
 export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupStore> {
   const prefix = opts.keyPrefix ?? 'gdas:dedup:';
   const redis = new Redis(opts.url, {

@@ -1,5 +1,5 @@
 /**
- * Two-phase dedup (SPEC §4): a key is claimed before its write and marked done after it, or
+ * Two-phase dedup (docs/contract.md §3): a key is claimed before its write and marked done after it, or
  * released when the write failed so that EventBridge's retry is stored.
  *  - claimed: this caller owns the key and must commit or release it;
  *  - done: the event is already stored (a duplicate);

@@ -46,7 +46,7 @@ export function databaseTarget(connectionString: string) {
 }
 
 /**
- * PostgreSQL sink (SPEC §4): one multi-row INSERT per batch, idempotent on its own through the
+ * PostgreSQL sink (docs/contract.md §3): one multi-row INSERT per batch, idempotent on its own through the
  * primary key, so an event redelivered after its dedup key expired is still stored once. It starts
  * whether or not the database is reachable (the data actions do not need it): writes answer 503
  * until the table can be created, and the first write after that creates it.
