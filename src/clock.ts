@@ -1,10 +1,13 @@
 /**
- * Time as the service sees it: a monotonic `now()` in milliseconds and the timers that wait on it.
+ * Time as the service sees it: a monotonic `now()` in milliseconds, the wall time, and the timers
+ * that wait on `now()`.
  * Budgets, retry waits, circuit breakers, caches and token lifetimes all read this one clock, which
  * `buildApp` takes as an override, so tests drive time instead of sleeping through it.
  */
 export interface Clock {
   now(): number;
+  /** Milliseconds since the epoch (Date.now): for what the calendar names, such as the file sink's day files. */
+  wallNow(): number;
   setTimeout(callback: () => void, ms: number): ClockTimer;
   clearTimeout(timer: ClockTimer): void;
 }
@@ -14,6 +17,7 @@ export type ClockTimer = unknown;
 
 export const systemClock: Clock = {
   now: () => performance.now(),
+  wallNow: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
 };

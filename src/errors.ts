@@ -32,12 +32,15 @@ export const errors = {
   notFound: (method: string, url: string) => new AppError('NOT_FOUND', 404, `no route for ${method} ${url}`),
   payloadTooLarge: (limit: number) => new AppError('PAYLOAD_TOO_LARGE', 413, `the request body exceeds ${limit} bytes`),
   unsupportedMediaType: () => new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'send the body as application/json'),
+  idempotencyKeyReused: (fields: FieldProblems) => new AppError('IDEMPOTENCY_KEY_REUSED', 422,
+    'the Idempotency-Key was used before for a different event: send a new event under a new key', fields),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('RATE_LIMITED', 429, `rate limit exceeded, retry in ${retryAfterSeconds} s`, {}, retryAfterSeconds),
   queueFull: (retryAfterSeconds = 1) =>
     new AppError('QUEUE_FULL', 429, 'the ingestion queue is full, retry later', {}, retryAfterSeconds),
   inProgressElsewhere: (retryAfterSeconds = 1) =>
-    new AppError('EVENT_IN_PROGRESS', 429, 'the same event is being stored by another replica, retry later', {}, retryAfterSeconds),
+    new AppError('EVENT_IN_PROGRESS', 429,
+      'the same event (or Idempotency-Key) is being stored by another request, retry later', {}, retryAfterSeconds),
   shuttingDown: () => new AppError('SHUTTING_DOWN', 503, 'the service is shutting down, retry on another instance', {}, 5),
   overloaded: (retryAfterSeconds = 2) =>
     new AppError('OVERLOADED', 503, 'the service is shedding load, retry later', {}, retryAfterSeconds),

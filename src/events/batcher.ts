@@ -13,7 +13,7 @@ interface Waiter<T, R> {
 }
 
 /**
- * Group commit (SPEC §4): one write at a time; when the sink is idle a batch is written at once
+ * Group commit (docs/contract.md §3): one write at a time; when the sink is idle a batch is written at once
  * (or after the optional linger), and while a write is in flight the next batch accumulates and
  * is written as soon as that write ends. Throughput grows with load instead of being capped by
  * a timer, and each caller is answered only when the batch holding its item is durable.

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { EventEnvelope } from './schemas.js';
+import { MAX_EVENT_DEPTH, type EventEnvelope } from './schemas.js';
 
 /**
  * JSON with object keys sorted at every depth: the same event hashes the same however it was
  * serialised. Plain loops and one string: this runs for every event (a third of the receiver's
- * own CPU in a profile of the Object.entries/sort/map/join version).
+ * own CPU in a profile of the Object.entries/sort/map/join version). The body parser refuses events
+ * nested past MAX_EVENT_DEPTH, and the bound here keeps the recursion safe whoever calls it.
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, depth = 0): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (depth >= MAX_EVENT_DEPTH) throw new RangeError(`canonical JSON nested deeper than ${MAX_EVENT_DEPTH} levels`);
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i], depth + 1);
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
@@ -21,7 +23,7 @@ export function canonicalJson(value: unknown): string {
   for (const key of keys) {
     const v = record[key];
     if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(v, depth + 1)}`;
     first = false;
   }
   return `${out}}`;
@@ -30,7 +32,7 @@ export function canonicalJson(value: unknown): string {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
- * SPEC §4: the key is the content (`detail-type` + `detail`), not the envelope id, because Genesys
+ * docs/contract.md §3: the key is the content (`detail-type` + `detail`), not the envelope id, because Genesys
  * may re-publish an event under a new id. An `Idempotency-Key` header replaces it; in an array
  * body every event gets `${key}:${index}`, so one header covers a whole batch and a retried
  * batch maps onto the same keys. The header is hashed too (in its own namespace) so stored keys
@@ -43,3 +45,9 @@ export function dedupKey(event: EventEnvelope, idempotencyKey?: string, index?: 
   }
   return sha256(canonicalJson({ 'detail-type': event['detail-type'], detail: event.detail }));
 }
+
+/**
+ * What "the same payload" means for a reused Idempotency-Key (docs/eventbridge.md): the whole
+ * envelope's canonical JSON, so key order and whitespace do not count and any value does.
+ */
+export const fingerprintOf = (event: EventEnvelope) => sha256(`payload\n${canonicalJson(event)}`);

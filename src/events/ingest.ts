@@ -4,17 +4,17 @@ import { startBudget } from '../http/budget.js';
 import { systemClock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GroupCommit } from './batcher.js';
-import { dedupKey } from './dedup-key.js';
+import type { ReceivedEvent } from './body.js';
+import { Claims, type Claim, type Status } from './claims.js';
 import type { DedupStore } from './dedup/types.js';
-import type { EventEnvelope, EventResult, IngestResponse } from './schemas.js';
+import { toRecord } from './record.js';
+import type { IngestResponse } from './schemas.js';
 import type { EventRecord } from './sinks/types.js';
-
-type Status = EventResult['status'];
 
 export interface IngestDeps {
   store: DedupStore;
-  /** Resolves true when the sink already held the record (it enforces uniqueness itself). */
-  batcher: GroupCommit<EventRecord, boolean>;
+  /** Resolves with what the sink did with the record (accepted, or already held: duplicate or reused). */
+  batcher: GroupCommit<EventRecord, Status>;
   metrics: Metrics;
   log: FastifyBaseLogger;
   /** INGEST_QUEUE_MAX: events admitted and not yet written. */
@@ -23,44 +23,98 @@ export interface IngestDeps {
   answerWithinMs: number;
 }
 
-/** EventBridge delivers at least once; this turns it into exactly-once storage (SPEC §4). */
+export interface IngestOptions {
+  idempotencyKey?: string;
+  isArray: boolean;
+  /** Time since the request arrived. */
+  elapsedMs?: number;
+}
+
+const isReused = (claim?: Claim) => claim?.kind === 'known' && claim.status === 'reused';
+
+const REUSED = 'was used before for a different event';
+/** The 422 names the events whose key holds another payload: by index in an array, else the header. */
+const reusedError = (indexes: number[], isArray: boolean) => errors.idempotencyKeyReused(isArray
+  ? Object.fromEntries(indexes.map((i) => [String(i), `its Idempotency-Key ${REUSED}`]))
+  : { 'idempotency-key': REUSED });
+
+/** EventBridge delivers at least once; this turns it into exactly-once storage (docs/contract.md §3). */
 export class EventIngestor {
-  private readonly inFlight = new Map<string, Promise<Status>>();
+  private readonly claims: Claims;
   private admitted = 0;
 
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {
+    this.claims = new Claims(deps.store, deps.log);
+  }
 
-  /**
-   * Stores every event once and answers only when all of them are durable. `elapsedMs`: time
-   * since the request arrived; the answer is due before EventBridge's 5 s timeout.
-   */
-  async ingest(events: EventEnvelope[], opts: { idempotencyKey?: string; isArray: boolean; elapsedMs?: number }): Promise<IngestResponse> {
+  /** Stores every event once and answers only when all of them are durable, before EventBridge's 5 s timeout. */
+  async ingest(received: ReceivedEvent[], opts: IngestOptions): Promise<IngestResponse> {
     const { metrics } = this.deps;
-    // Backpressure: a bounded queue, then 429 (EventBridge retries it), never an unbounded buffer.
-    if (this.admitted + events.length > this.deps.queueMax) {
-      metrics.ingestEvents.inc({ result: 'rejected' }, events.length);
-      throw errors.queueFull();
-    }
-    // Counted until the writes are over, not until the answer: a 503 sent at the answer
-    // deadline leaves its events in the queue.
-    this.admitted += events.length;
-    const receivedAt = new Date().toISOString();
-    const stored = Promise.allSettled(events.map((event, i) => this.storeOnce({
-      key: dedupKey(event, opts.idempotencyKey, opts.isArray ? i : undefined),
-      id: event.id,
-      receivedAt,
-      event,
-    }))).finally(() => {
-      this.admitted -= events.length;
-    });
-    const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), events.length);
-    const results = outcomes.map((o, i) => ({ id: events[i]!.id, status: o.status === 'fulfilled' ? o.value : undefined }));
-    for (const r of results) metrics.ingestEvents.inc({ result: r.status ?? 'rejected' });
+    const { idempotencyKey, isArray } = opts;
+    const admission = { receivedAt: new Date().toISOString(), idempotencyKey, isArray };
+    const records = received.map((r, i) => toRecord(r, i, admission));
+    const stored = this.queued(records.length, () => this.storeAll(records));
+    const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), records.length);
+    const statuses = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined));
+    for (const s of statuses) metrics.ingestEvents.inc({ result: s ?? 'rejected' });
+    const reused = statuses.flatMap((s, i) => (s === 'reused' ? [i] : []));
+    if (reused.length > 0) throw reusedError(reused, isArray);
     // Events of the request that were stored are duplicates on the retry; the rest get stored then.
     const failed = outcomes.find((o) => o.status === 'rejected');
     if (failed) throw failed.reason;
+    const results = records.map((r, i) => ({ id: r.id, status: statuses[i] as 'accepted' | 'duplicate' }));
     const accepted = results.filter((r) => r.status === 'accepted').length;
-    return { accepted, duplicates: results.length - accepted, results: results as EventResult[] };
+    return { accepted, duplicates: results.length - accepted, results };
+  }
+
+  /**
+   * Backpressure: a bounded queue, then 429 (EventBridge retries it), never an unbounded buffer.
+   * Events count until their writes are over, not until the answer (a 503 sent at the answer
+   * deadline leaves them queued), and on every path out, a throw included.
+   */
+  private async queued<T>(count: number, work: () => Promise<T>): Promise<T> {
+    if (this.admitted + count > this.deps.queueMax) {
+      this.deps.metrics.ingestEvents.inc({ result: 'rejected' }, count);
+      throw errors.queueFull();
+    }
+    this.admitted += count;
+    try {
+      return await work();
+    } finally {
+      this.admitted -= count;
+    }
+  }
+
+  /**
+   * Every event is claimed before any is written, so a reused Idempotency-Key refuses its whole
+   * request with nothing stored (docs/eventbridge.md).
+   */
+  private async storeAll(records: EventRecord[]): Promise<PromiseSettledResult<Status>[]> {
+    const claims = await Promise.allSettled(records.map((r) => this.claims.claim(r)));
+    const held = claims.map((c) => (c.status === 'fulfilled' ? c.value : undefined));
+    if (!held.some(isReused)) return Promise.allSettled(claims.map((c, i) => this.complete(c, records[i]!)));
+    // A twin waiting on a claim given up here is told to retry.
+    const notWritten = errors.inProgressElsewhere();
+    await Promise.all(held.map((c) => (c?.kind === 'owned' ? c.settle({ error: notWritten }) : undefined)));
+    const refused: PromiseSettledResult<Status> = { status: 'rejected', reason: notWritten };
+    return held.map((c) => (isReused(c) ? { status: 'fulfilled', value: 'reused' } : refused));
+  }
+
+  private async complete(claimed: PromiseSettledResult<Claim>, record: EventRecord): Promise<Status> {
+    if (claimed.status === 'rejected') throw claimed.reason;
+    const claim = claimed.value;
+    if (claim.kind === 'known') return claim.status;
+    if (claim.kind === 'twin') return (await claim.outcome) === 'reused' ? 'reused' : 'duplicate';
+    let status: Status;
+    try {
+      status = await this.deps.batcher.add(record);
+    } catch {
+      const unavailable = errors.sinkUnavailable();
+      await claim.settle({ error: unavailable });
+      throw unavailable;
+    }
+    await claim.settle({ status });
+    return status;
   }
 
   /**
@@ -79,40 +133,5 @@ export class EventIngestor {
     } finally {
       deadline.release();
     }
-  }
-
-  private storeOnce(record: EventRecord): Promise<Status> {
-    // A twin being written by this process: wait for its outcome instead of writing it twice.
-    const twin = this.inFlight.get(record.key);
-    if (twin) return twin.then(() => 'duplicate');
-    const attempt = this.claimAndWrite(record);
-    this.inFlight.set(record.key, attempt);
-    return attempt.finally(() => this.inFlight.delete(record.key));
-  }
-
-  private async claimAndWrite(record: EventRecord): Promise<Status> {
-    const { store, batcher, log } = this.deps;
-    let claim;
-    try {
-      claim = await store.claim(record.key);
-    } catch (err) {
-      log.warn({ err, store: store.name }, 'dedup store unavailable');
-      throw errors.dedupUnavailable();
-    }
-    if (claim === 'done') return 'duplicate';
-    if (claim === 'busy') throw errors.inProgressElsewhere();
-
-    let alreadyStored: boolean;
-    try {
-      alreadyStored = await batcher.add(record);
-    } catch {
-      // Released so that EventBridge's retry of this event is stored, not taken for a duplicate.
-      await store.release(record.key).catch((err: unknown) => log.warn({ err }, 'dedup store: release failed, the claim will expire'));
-      throw errors.sinkUnavailable();
-    }
-    // The event is durable, so it is acknowledged even if marking it done fails: at worst a
-    // later redelivery is written again (and the PostgreSQL sink still keeps it once).
-    await store.commit(record.key).catch((err: unknown) => log.warn({ err }, 'dedup store: marking an event done failed'));
-    return alreadyStored ? 'duplicate' : 'accepted';
   }
 }

@@ -1,9 +1,10 @@
 import { getHeapStatistics } from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import { GroupCommit } from './batcher.js';
+import type { Status } from './claims.js';
 import { createMemoryStore } from './dedup/memory.js';
 import { createRedisStore } from './dedup/redis.js';
-import type { DedupStore } from './dedup/types.js';
+import { isReuse, type DedupStore } from './dedup/types.js';
 import { EventIngestor } from './ingest.js';
 import { eventRoutes } from './routes.js';
 import { createSink, type EventRecord, type Sink } from './sinks/index.js';
@@ -36,22 +37,25 @@ async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore
   return store;
 }
 
-/** The EventBridge receiver (SPEC §4): sink, dedup store and batcher, built here and closed in onClose. */
+/** The EventBridge receiver (docs/contract.md §3): sink, dedup store and batcher, built here and closed in onClose. */
 export default async function events(app: FastifyInstance) {
   const { ingest } = app.config;
   const { metrics } = app;
-  const sink = await createSink(app.config, { log: app.log, metrics });
+  const sink = await createSink(app.config, { log: app.log, metrics, clock: app.clock });
   const store = await createStore(app, sink).catch(async (err: unknown) => {
     await sink.close();
     throw err;
   });
 
-  const batcher = new GroupCommit<EventRecord, boolean>(async (records) => {
+  const batcher = new GroupCommit<EventRecord, Status>(async (records) => {
     const end = metrics.sinkLatency.startTimer({ sink: sink.name });
     try {
       const held = await sink.write(records);
       end({ outcome: 'ok' });
-      return records.map((r) => held.has(r.key));
+      return records.map((r) => {
+        if (!held.has(r.key)) return 'accepted';
+        return isReuse(held.get(r.key), r.fingerprint) ? 'reused' : 'duplicate';
+      });
     } catch (err) {
       end({ outcome: 'error' });
       app.log.error({ err, sink: sink.name, events: records.length }, 'sink write failed');
@@ -60,7 +64,7 @@ export default async function events(app: FastifyInstance) {
   }, { maxSize: ingest.batchMaxSize, maxWaitMs: ingest.batchMaxWaitMs }, metrics);
 
   // Runs after the server stopped taking requests (lifecycle answers 503): what is pending is
-  // written and answered before the sink closes (SPEC §4 shutdown).
+  // written and answered before the sink closes (docs/contract.md §3, shutdown).
   app.addHook('onClose', async () => {
     await batcher.drain();
     await Promise.allSettled([sink.close(), store.close()]);

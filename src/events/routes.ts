@@ -2,14 +2,13 @@ import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fast
 import type { z } from 'zod';
 import { errors } from '../errors.js';
 import { fieldProblems } from '../plugins/zod-validation.js';
+import { eventBodyParser, validateEventBody, type ReceivedEvents } from './body.js';
 import type { EventIngestor } from './ingest.js';
-import {
-  eventBridgeBodySchema, eventBridgeHeadersSchema, ingestResponseSchema, parseEventBridgeBody,
-} from './schemas.js';
+import { eventBridgeBodySchema, eventBridgeHeadersSchema, ingestResponseSchema } from './schemas.js';
 
 /** The body picks its union branch by JSON type, so errors name fields like "3.detail". */
 const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => (data: unknown) => {
-  const result = httpPart === 'body' ? parseEventBridgeBody(data) : (schema as z.ZodType).safeParse(data);
+  const result = httpPart === 'body' ? validateEventBody(data) : (schema as z.ZodType).safeParse(data);
   return result.success ? { value: result.data } : { error: errors.validation(fieldProblems(result.error)) };
 };
 
@@ -23,15 +22,16 @@ const schema = {
   response: { 200: ingestResponseSchema },
 };
 
-/** POST /v1/events/eventbridge, the EventBridge API-destination target (SPEC §4). */
+/** POST /v1/events/eventbridge, the EventBridge API-destination target (docs/contract.md §3). */
 export async function eventRoutes(app: FastifyInstance, opts: { ingestor: EventIngestor }) {
-  app.post<{ Body: z.output<typeof eventBridgeBodySchema>; Headers: z.output<typeof eventBridgeHeadersSchema> }>('/eventbridge', {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, eventBodyParser(app));
+  app.post<{ Body: ReceivedEvents; Headers: z.output<typeof eventBridgeHeadersSchema> }>('/eventbridge', {
     onRequest: app.authenticate.ingest,
     validatorCompiler,
     schema,
   }, async (request, reply) => {
-    const isArray = Array.isArray(request.body);
-    const events = Array.isArray(request.body) ? request.body : [request.body];
+    const { events, isArray } = request.body;
     return opts.ingestor.ingest(events, { idempotencyKey: request.headers['idempotency-key'], isArray, elapsedMs: reply.elapsedTime });
   });
 }

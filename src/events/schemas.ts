@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The EventBridge envelope exactly as an API destination sends it (SPEC §4), checked against the
+// The EventBridge envelope exactly as an API destination sends it (docs/contract.md §3), checked against the
 // real Genesys payloads in fixtures/eventbridge/. Loose: EventBridge adds fields of its own
 // (`replay-name` on replayed events), and they are stored with the event.
 export const eventEnvelopeSchema = z.looseObject({
@@ -17,6 +17,13 @@ export const eventEnvelopeSchema = z.looseObject({
 }).describe('One EventBridge event envelope');
 
 export const MAX_EVENTS_PER_REQUEST = 100;
+
+/**
+ * How deep one event may nest objects and arrays, the envelope being level 1 (docs/eventbridge.md).
+ * Genesys events stay under 10 levels; the bound keeps every walk over an event (the dedup key's
+ * canonical JSON included) far from the stack limit, and is checked before any hashing or writing.
+ */
+export const MAX_EVENT_DEPTH = 64;
 
 export const eventBatchSchema = z.array(eventEnvelopeSchema).min(1).max(MAX_EVENTS_PER_REQUEST)
   .describe(`A JSON array of 1 to ${MAX_EVENTS_PER_REQUEST} envelopes (producers other than API destinations)`);

@@ -14,6 +14,8 @@ export interface JsonRequest {
   body?: unknown;
   /** Sent as application/x-www-form-urlencoded instead of `body` (an OAuth token request). */
   form?: Record<string, string>;
+  /** A body already encoded as JSON, sent as it is (the HTTP sink's records are serialised once). */
+  json?: string;
   retry: RetryPolicy;
   /** Time for every attempt and wait together (src/http/budget.ts). */
   budget: Budget;
@@ -65,9 +67,9 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     if (req.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(req.form).toString();
-    } else if (req.body !== undefined) {
+    } else if (req.body !== undefined || req.json !== undefined) {
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(req.body);
+      body = req.json ?? JSON.stringify(req.body);
     }
     let res: Dispatcher.ResponseData;
     try {

@@ -50,8 +50,17 @@ export const ERROR_RESPONSES = {
   Unauthorized: { status: '401', description: 'Missing or wrong credentials' },
   PayloadTooLarge: { status: '413', description: 'Body over the size limit' },
   UnsupportedMediaType: { status: '415', description: 'Body not sent as application/json' },
+  IdempotencyKeyReused: {
+    status: '422',
+    description: 'The Idempotency-Key was used before for a different event; final: send that event under a new key',
+  },
   RateLimited: { status: '429', description: 'Inbound rate limit per credential exceeded; retry after `retry-after` seconds', retryAfter: true },
-  IngestBackpressure: { status: '429', description: 'Pending queue full, or the same event is being stored by another replica; retry after `retry-after` seconds', retryAfter: true },
+  IngestBackpressure: {
+    status: '429',
+    description: 'Pending queue full, or the same event (or Idempotency-Key) is being stored by another request'
+      + ' or replica; retry after `retry-after` seconds',
+    retryAfter: true,
+  },
   InternalError: { status: '500', description: 'Unexpected error (a bug); details are logged, never returned' },
   Unavailable: { status: '503', description: 'Shedding load or shutting down; retry after `retry-after` seconds', retryAfter: true },
   IngestUnavailable: { status: '503', description: 'Sink or dedup store failing, shedding load or shutting down; retry after `retry-after` seconds', retryAfter: true },
@@ -64,7 +73,9 @@ export function errorResponsesFor(method: string, url: string, hasBody: boolean)
   const names: ErrorResponseName[] = [];
   if (hasBody || method === 'POST') names.push('BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType');
   if (url.startsWith(DATA_ACTIONS_PREFIX)) names.push('Unauthorized', 'RateLimited', 'InternalError', 'Unavailable');
-  else if (url.startsWith(EVENTS_PREFIX)) names.push('Unauthorized', 'IngestBackpressure', 'InternalError', 'IngestUnavailable');
+  else if (url.startsWith(EVENTS_PREFIX)) {
+    names.push('Unauthorized', 'IdempotencyKeyReused', 'IngestBackpressure', 'InternalError', 'IngestUnavailable');
+  }
   // /metrics and /openapi.json answer 503 while the service drains (plugins/lifecycle.ts).
   else if (url !== '/healthz' && url !== '/readyz') names.push('Unavailable');
   return names;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import type { App } from '../../src/app.js';
+import type { App, AppOverrides } from '../../src/app.js';
 import type { EventEnvelope } from '../../src/events/schemas.js';
-import type { EventRecord } from '../../src/events/sinks/types.js';
 import { buildTestApp, INGEST_KEY } from '../helpers/app.js';
 
 /** Real Genesys payloads (copied from the shared fixtures/eventbridge/). */
@@ -19,6 +19,16 @@ export function makeEvent(): EventEnvelope {
   detail.topicName = `v2.detail.events.conversation.${conversationId}.customer.start`;
   detail.eventBody.conversationId = conversationId;
   return { ...event, id: randomUUID() };
+}
+
+/** An event's JSON text with `detailText` (any JSON text, e.g. too deep to build as an object) as its detail. */
+export const withDetail = (detailText: string, event: EventEnvelope = makeEvent()) =>
+  JSON.stringify({ ...event, detail: { placeholder: 0 } }).replace('{"placeholder":0}', detailText);
+
+/** A detail that takes the event to `levels` levels of nesting (the envelope is level 1), with objects or arrays. */
+export function nestedDetail(levels: number, kind: 'objects' | 'arrays' = 'objects') {
+  if (kind === 'objects') return `${'{"a":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}`;
+  return `{"a":${'['.repeat(levels - 2)}1${']'.repeat(levels - 2)}}`;
 }
 
 /** The same event re-published by Genesys: a new envelope id and time, the same detail. */
@@ -37,7 +47,19 @@ export function reverseKeys<T>(value: T): T {
  */
 export const NO_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' };
 
-export const buildEventsApp = (env: Record<string, string> = {}) => buildTestApp({ ...NO_SHEDDING, ...env });
+export const buildEventsApp = (env: Record<string, string> = {}, overrides: AppOverrides = {}) =>
+  buildTestApp({ ...NO_SHEDDING, ...env }, overrides);
+
+/** One app (file sink) for the tests of a describe block: built before them, closed after them. */
+export function sharedEventsApp() {
+  const shared = {} as { app: App; dir: string };
+  beforeAll(async () => {
+    shared.app = await buildEventsApp();
+    shared.dir = shared.app.config.ingest.fileDir;
+  });
+  afterAll(() => shared.app.close());
+  return shared;
+}
 
 export const URL_PATH = '/v1/events/eventbridge';
 
@@ -50,16 +72,32 @@ export function post(app: App, body: unknown, headers: Record<string, string> = 
   });
 }
 
-/** Every complete NDJSON record of a sink folder (a torn last line is skipped, as warm-up does). */
-export async function readRecords(dir: string): Promise<EventRecord[]> {
-  const records: EventRecord[] = [];
+/** One NDJSON line of the file sink. */
+export interface StoredRecord {
+  key: string;
+  id: string;
+  receivedAt: string;
+  fingerprint?: string;
+  event: EventEnvelope;
+}
+
+/** Every line of the NDJSON files of a sink folder, as written, oldest file first. */
+export async function readLines(dir: string): Promise<string[]> {
+  const lines: string[] = [];
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ndjson')).sort()) {
-    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
-      try {
-        records.push(JSON.parse(line));
-      } catch {
-        // torn or empty line
-      }
+    lines.push(...(await readFile(join(dir, name), 'utf8')).split('\n').filter((l) => l !== ''));
+  }
+  return lines;
+}
+
+/** Every complete NDJSON record of a sink folder (a torn last line is skipped, as warm-up does). */
+export async function readRecords(dir: string): Promise<StoredRecord[]> {
+  const records: StoredRecord[] = [];
+  for (const line of await readLines(dir)) {
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      // torn line
     }
   }
   return records;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createPostgresSink } from '../../src/events/sinks/postgres.js';
 import { DATABASE_URL, serverAvailable } from '../helpers/services.js';
-import { buildEventsApp, makeEvent, metric, post, republish, until } from './helpers.js';
+import { buildEventsApp, makeEvent, metric, post, republish, until, withDetail } from './helpers.js';
 import { startProxy } from './proxy.js';
 
 const postgresUp = await serverAvailable('PostgreSQL');
@@ -63,6 +63,41 @@ describe.skipIf(!postgresUp)('PostgreSQL sink', () => {
     const late = republish(event);
     expect((await post(app, late)).json().results).toEqual([{ id: late.id, status: 'duplicate' }]);
     expect(await rows([event.id, late.id])).toHaveLength(1);
+    await app.close();
+  });
+
+  it('keeps the Idempotency-Key fingerprint in the table: a restarted service refuses another payload', async () => {
+    const key = `idem-${Date.now()}-${Math.random()}`;
+    const [first, other] = [makeEvent(), makeEvent()];
+    const before = await buildEventsApp(env());
+    expect((await post(before, first, { 'idempotency-key': key })).json().accepted).toBe(1);
+    await before.close();
+    // A new process: its memory store is empty, the table alone knows the key.
+    const after = await buildEventsApp(env());
+    const refused = await post(after, other, { 'idempotency-key': key });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await post(after, first, { 'idempotency-key': key })).json().duplicates).toBe(1);
+    expect(await rows([first.id, other.id])).toEqual([expect.objectContaining({ event_id: first.id })]);
+    await after.close();
+  });
+
+  it('stores the event as sent (numbers keep every digit) and refuses alone what jsonb cannot hold', async () => {
+    // A linger gathers the requests below into one INSERT.
+    const app = await buildEventsApp(env({ BATCH_MAX_WAIT_MS: '50' }));
+    const big = makeEvent();
+    const events = Array.from({ length: 10 }, makeEvent);
+    const answers = await Promise.all([
+      post(app, withDetail('{"text":"nul \\u0000 here"}')),
+      post(app, withDetail('{"big":12345678901234567890123}', big)),
+      ...events.map((e) => post(app, e)),
+    ]);
+    expect(answers.slice(1).map((a) => a.statusCode)).toEqual([big, ...events].map(() => 200));
+    expect(answers[0]!.statusCode).toBe(400);
+    const { rows: [row] } = await admin.query(
+      "SELECT event->'detail'->>'big' AS big FROM eventbridge_events WHERE event_id = $1", [big.id]);
+    expect(row).toEqual({ big: '12345678901234567890123' });
+    expect(await rows([big.id, ...events.map((e) => e.id)])).toHaveLength(11);
     await app.close();
   });
 

@@ -47,6 +47,18 @@ describe.skipIf(!redisUp)('Redis dedup store', () => {
     expect(await redis.get(`gdas:dedup:${stored[0]!.key}`)).toBe('done');
   });
 
+  it('keeps the Idempotency-Key fingerprint in Redis: another replica refuses another payload', async () => {
+    const key = `idem-${Date.now()}-${Math.random()}`;
+    const [first, other] = [makeEvent(), makeEvent()];
+    expect((await post(replicas[0]!, first, { 'idempotency-key': key })).json().accepted).toBe(1);
+    const refused = await post(replicas[1]!, other, { 'idempotency-key': key });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await post(replicas[1]!, first, { 'idempotency-key': key })).json().duplicates).toBe(1);
+    const ids = (await Promise.all(replicas.map((a) => readRecords(a.config.ingest.fileDir)))).flat().map((r) => r.id);
+    expect(ids.filter((id) => id === first.id || id === other.id)).toEqual([first.id]);
+  });
+
   it('answers 429 with retry-after while another replica holds the claim', async () => {
     const event = makeEvent();
     const key = `gdas:dedup:${dedupKey(event)}`;

@@ -11,6 +11,7 @@ export function manualClock() {
   const fake = createClock(1_000_000);
   const clock: Clock = {
     now: () => fake.now,
+    wallNow: () => fake.Date.now(),
     setTimeout: (callback, ms) => fake.setTimeout(callback, ms),
     clearTimeout: (timer) => fake.clearTimeout(timer as ReturnType<typeof fake.setTimeout>),
   };

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { SeenKey } from '../sinks/types.js';
-import type { DedupStore } from './types.js';
+import { doneValue, outcomeOf, type DedupStore } from './types.js';
 
 export interface MemoryStoreOptions {
   ttlSeconds: number;
@@ -21,19 +21,21 @@ const compact = (key: string) => (HEX_KEY.test(key) ? Buffer.from(key, 'hex').to
  */
 export function createMemoryStore(opts: MemoryStoreOptions) {
   const ttl = opts.ttlSeconds * 1000;
-  const cache = new LRUCache<string, 'in-progress' | 'done'>({ max: opts.maxEntries, ttl });
+  // 'in-progress', or a done value (types.ts) with the fingerprint in its compact form.
+  const cache = new LRUCache<string, string>({ max: opts.maxEntries, ttl });
+  const done = (fingerprint?: string) => doneValue(fingerprint === undefined ? undefined : compact(fingerprint));
 
   const store: DedupStore & { warm(seen: AsyncIterable<SeenKey>): Promise<number> } = {
     name: 'memory',
-    async claim(key) {
+    async claim(key, fingerprint) {
       const k = compact(key);
       const state = cache.get(k);
-      if (state) return state === 'done' ? 'done' : 'busy';
+      if (state) return outcomeOf(state, fingerprint === undefined ? undefined : compact(fingerprint));
       cache.set(k, 'in-progress');
       return 'claimed';
     },
-    async commit(key) {
-      cache.set(compact(key), 'done');
+    async commit(key, fingerprint) {
+      cache.set(compact(key), done(fingerprint));
     },
     async release(key) {
       cache.delete(compact(key));
@@ -41,10 +43,10 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
     /** Loads the sink's records younger than the TTL, each for the rest of its TTL, so a restart lets no duplicate through. */
     async warm(seen) {
       let loaded = 0;
-      for await (const { key, receivedAtMs } of seen) {
+      for await (const { key, receivedAtMs, fingerprint } of seen) {
         const left = ttl - (Date.now() - receivedAtMs);
         if (left > 0) {
-          cache.set(compact(key), 'done', { ttl: left });
+          cache.set(compact(key), done(fingerprint), { ttl: left });
           loaded++;
         }
       }

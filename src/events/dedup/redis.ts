@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import { logOutagesOnce } from '../../redis.js';
-import type { ClaimOutcome, DedupStore } from './types.js';
+import { doneValue, outcomeOf, type ClaimOutcome, type DedupStore } from './types.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -27,7 +27,7 @@ return redis.call('GET', KEYS[1])`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-/** Dedup shared by every replica through Redis (SPEC §4, when REDIS_URL is set). */
+/** Dedup shared by every replica through Redis (docs/contract.md §3, when REDIS_URL is set). */
 export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupStore> {
   const prefix = opts.keyPrefix ?? 'gdas:dedup:';
   const redis = new Redis(opts.url, {
@@ -53,13 +53,13 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<DedupSt
   const owner = `in-progress:${randomUUID()}`;
   return {
     name: 'redis',
-    async claim(key): Promise<ClaimOutcome> {
+    async claim(key, fingerprint): Promise<ClaimOutcome> {
       const state = await redis.eval(CLAIM, 1, prefix + key, CLAIM_TTL_MS, owner) as string | null;
-      return state === 'claimed' || state === 'done' ? state : 'busy';
+      return state === 'claimed' ? state : outcomeOf(state ?? '', fingerprint);
     },
     // After a durable write "done" is true whoever holds the key now, so this one is unconditional.
-    async commit(key) {
-      await redis.set(prefix + key, 'done', 'PX', opts.ttlSeconds * 1000);
+    async commit(key, fingerprint) {
+      await redis.set(prefix + key, doneValue(fingerprint), 'PX', opts.ttlSeconds * 1000);
     },
     async release(key) {
       await redis.eval(RELEASE, 1, prefix + key, owner);

@@ -1,7 +1,9 @@
 import { constants, createReadStream } from 'node:fs';
-import { access, mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { systemClock, type Clock } from '../../clock.js';
+import { appendSynced, openDayFile, type DayFile } from './day-file.js';
 import type { EventRecord, SeenKey, Sink } from './types.js';
 
 const FILE_NAME = /^events-\d{4}-\d{2}-\d{2}\.ndjson$/;
@@ -14,41 +16,29 @@ function parseLine(line: string): SeenKey | undefined {
   try {
     const r = JSON.parse(line) as Partial<EventRecord>;
     const receivedAtMs = Date.parse(r.receivedAt ?? '');
-    return typeof r.key === 'string' && !Number.isNaN(receivedAtMs) ? { key: r.key, receivedAtMs } : undefined;
+    if (typeof r.key !== 'string' || Number.isNaN(receivedAtMs)) return undefined;
+    return { key: r.key, receivedAtMs, ...(typeof r.fingerprint === 'string' && { fingerprint: r.fingerprint }) };
   } catch {
     return undefined;
   }
 }
 
-/** A new file's directory entry must be durable too, or a crash could lose the whole file. */
-async function syncDir(dir: string) {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
+export interface FileSinkOptions {
+  dir: string;
+  /** Its wall time picks the day file; tests drive it across midnight. */
+  clock?: Pick<Clock, 'wallNow'>;
 }
 
-/** NDJSON sink (SPEC §4): one line `{key, id, receivedAt, event}` per event, one fsync per batch. */
-export async function createFileSink(dir: string): Promise<Sink> {
+/**
+ * NDJSON sink (docs/contract.md §3): one line `{key, id, receivedAt, fingerprint?, event}` per event, one fsync
+ * per batch. A batch is acknowledged only once it is in the file INGEST_FILE_DIR names at that
+ * moment: a folder removed, a day file unlinked, moved or replaced (by an operator, or by a
+ * housekeeping job at midnight) gets the batch written again where the path now leads.
+ */
+export async function createFileSink({ dir, clock = systemClock }: FileSinkOptions): Promise<Sink> {
+  const now = () => clock.wallNow();
   await mkdir(dir, { recursive: true });
-  let current: { name: string; fh: FileHandle; size: number; needsNewline: boolean } | undefined;
-
-  async function openFile(name: string) {
-    const fh = await open(join(dir, name), 'a+');
-    try {
-      const { size } = await fh.stat();
-      if (size === 0) await syncDir(dir);
-      // After a crash the last line may be torn: the next append starts on a fresh line.
-      const last = Buffer.alloc(1);
-      if (size > 0) await fh.read(last, 0, 1, size - 1);
-      return { name, fh, size, needsNewline: size > 0 && last[0] !== 0x0a };
-    } catch (err) {
-      await fh.close();
-      throw err;
-    }
-  }
+  let current: DayFile | undefined;
 
   async function closeCurrent() {
     const fh = current?.fh;
@@ -59,26 +49,25 @@ export async function createFileSink(dir: string): Promise<Sink> {
   return {
     name: 'file',
     async write(records) {
-      const name = fileNameFor(Date.now());
-      if (current?.name !== name) {
+      const lines = records.map((r) => `${r.line}\n`).join('');
+      // Twice: the first file can be gone by the time it is checked; a second miss is a fault.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const name = fileNameFor(now());
+        if (current?.name !== name) {
+          await closeCurrent();
+          current = await openDayFile(dir, name);
+        }
+        let landed: boolean;
+        try {
+          landed = await appendSynced(current, lines);
+        } catch (err) {
+          await closeCurrent();
+          throw err;
+        }
+        if (landed) return new Map();
         await closeCurrent();
-        current = await openFile(name);
       }
-      const lines = records.map((r) => `${JSON.stringify(r)}\n`).join('');
-      const data = current.needsNewline ? `\n${lines}` : lines;
-      try {
-        await current.fh.appendFile(data);
-        await current.fh.datasync();
-        current.size += Buffer.byteLength(data);
-        current.needsNewline = false;
-      } catch (err) {
-        // The batch is answered 503 and EventBridge sends it again: the lines that did reach the
-        // file must go, or the retry would store them twice (ENOSPC and EIO cut batches halfway).
-        await current.fh.truncate(current.size).then(() => current?.fh.datasync()).catch(() => undefined);
-        await closeCurrent();
-        throw err;
-      }
-      return new Set();
+      throw new Error(`${join(dir, fileNameFor(now()))} keeps being replaced while it is written`);
     },
     // The memory store's LRU bounds what is kept, so every line of the window is offered.
     async *recent(sinceMs) {
@@ -93,10 +82,12 @@ export async function createFileSink(dir: string): Promise<Sink> {
         }
       }
     },
+    // Whether a write can succeed now: a missing folder is one the next write creates.
     async check() {
+      await mkdir(dir, { recursive: true });
       await access(dir, constants.W_OK);
-      const today = await stat(join(dir, fileNameFor(Date.now()))).catch(() => undefined);
-      if (today && !today.isFile()) throw new Error(`${fileNameFor(Date.now())} is not a regular file`);
+      const today = await stat(join(dir, fileNameFor(now()))).catch(() => undefined);
+      if (today && !today.isFile()) throw new Error(`${fileNameFor(now())} is not a regular file`);
     },
     close: closeCurrent,
   };

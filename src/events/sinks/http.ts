@@ -18,9 +18,10 @@ const RETRY = { attempts: 4, baseMs: 100, maxMs: 1000 };
 const UNHEALTHY_FOR_MS = 10_000;
 
 /**
- * HTTP sink (SPEC §4): one JSON POST `{events: [{key, id, receivedAt, event}]}` per batch through
- * the retrying transport; a 2xx means durable. The batch's Idempotency-Key (a hash of its dedup
- * keys) and each record's `key` let the collector drop a batch we retried after a lost answer.
+ * HTTP sink (docs/contract.md §3): one JSON POST `{events: [{key, id, receivedAt, fingerprint?, event}]}`
+ * per batch, made of the records' lines, through the retrying transport; a 2xx means durable. The
+ * batch's Idempotency-Key (a hash of its dedup keys) and each record's `key` let the collector drop
+ * a batch we retried after a lost answer.
  */
 export function createHttpSink(opts: HttpSinkOptions): Sink {
   const client = createHttpClient({ metrics: opts.metrics });
@@ -37,7 +38,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
           method: 'POST',
           url: opts.url,
           headers: { 'idempotency-key': batchKey },
-          body: { events: records },
+          json: `{"events":[${records.map((r) => r.line).join(',')}]}`,
           retry: RETRY,
           retryAllFailures: true,
           budget,
@@ -49,7 +50,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
         budget.release();
       }
       lastFailure = undefined;
-      return new Set();
+      return new Map();
     },
     // The collector keeps what it received; there is nothing to read back on start.
     async *recent() {

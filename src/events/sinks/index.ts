@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Metrics } from '../../metrics.js';
 import { createFileSink } from './file.js';
@@ -9,11 +10,18 @@ import type { Sink } from './types.js';
 export type { EventRecord, Sink } from './types.js';
 
 /** The sink INGEST_SINK names, ready to write (folder or table created). */
-export async function createSink(config: Config, deps: { log: FastifyBaseLogger; metrics: Metrics }): Promise<Sink> {
+export interface SinkDeps {
+  log: FastifyBaseLogger;
+  metrics: Metrics;
+  /** The app's clock: the file sink names its day files by its wall time. */
+  clock: Clock;
+}
+
+export async function createSink(config: Config, deps: SinkDeps): Promise<Sink> {
   const { ingest } = config;
   switch (ingest.sink) {
     case 'file':
-      return createFileSink(ingest.fileDir);
+      return createFileSink({ dir: ingest.fileDir, clock: deps.clock });
     case 'postgres':
       // config.ts guarantees DATABASE_URL with INGEST_SINK=postgres, INGEST_HTTP_URL with http.
       return createPostgresSink({ connectionString: ingest.databaseUrl!, poolMax: ingest.databasePoolMax, log: deps.log });
