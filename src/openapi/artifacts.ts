@@ -5,7 +5,7 @@ import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { loadBackends } from '../backends/load.js';
 import { BUILT_IN_SOURCES } from '../sources/index.js';
-import { dataActionTables, fillBlocks, variableTables } from './contract-doc.js';
+import { dataActionTables, errorTable, fillBlocks, variableTables } from './contract-doc.js';
 import { buildGenesysActions, type GenesysActionOptions } from './genesys.js';
 import { packageFile } from '../package.js';
 
@@ -65,7 +65,7 @@ export async function renderArtifacts(options: ArtifactOptions = {}): Promise<Ma
       // The variables of the default configuration: the built-in backends and the default file.
       const variables = variableTables([...BUILT_IN_SOURCES, ...loadBackends(undefined, [])]);
       const read = (path: string) => readFileSync(packageFile(path), 'utf8');
-      files.set(CONTRACT_FILE, fillBlocks(read(CONTRACT_FILE), { 'data-actions': dataActionTables(app.openapi.routes('declared')), variables }));
+      files.set(CONTRACT_FILE, fillBlocks(read(CONTRACT_FILE), { 'data-actions': dataActionTables(app.openapi.routes('declared')), errors: errorTable(), variables }));
       files.set(README_FILE, fillBlocks(read(README_FILE), { variables }));
     }
     for (const [name, action] of buildGenesysActions(app.openapi.routes(), config, options)) {

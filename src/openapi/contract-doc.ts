@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { serviceVariables } from '../config.js';
+import { ERROR_CODES, type ErrorSpec } from '../errors.js';
 import type { SourceDefinition } from '../sources/definition.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { DATA_ACTIONS_PREFIX } from './operations.js';
@@ -18,7 +19,7 @@ export function fillBlocks(text: string, blocks: Record<string, string>): string
     const start = out.indexOf(START(name));
     const end = out.indexOf(END(name));
     if (start < 0 || end < start) throw new Error(`no generated:${name} block`);
-    out = `${out.slice(0, start + START(name).length)}\n${content}${out.slice(end)}`;
+    out = `${out.slice(0, start + START(name).length)}\n${content.replace(/\n*$/, '\n')}${out.slice(end)}`;
   }
   return out;
 }
@@ -103,4 +104,14 @@ export function variableTables(sources: readonly SourceDefinition[]): string {
     table(head, variableRows(serviceVariables)),
     ...sources.map((s) => `**${s.title}** (\`${s.name}\`, route \`${s.route}\`)\n\n${table(head, rows(s))}`),
   ].join('\n\n');
+}
+
+/** The error catalogue (src/errors.ts): every code, its status, where it is answered, what it means. */
+export function errorTable(): string {
+  const rows = (Object.entries(ERROR_CODES) as [string, ErrorSpec][]).map(([name, spec]) => [
+    code(name), String(spec.status), spec.retryAfter ? 'yes' : '',
+    spec.scope.map((s) => (s === 'connection' ? 'any request' : s)).join(', ') + (spec.body ? ' (with a body)' : ''),
+    spec.description,
+  ]);
+  return table(['code', 'status', 'retry-after', 'answered on', 'when'], rows);
 }

@@ -1,8 +1,11 @@
 import type { Config } from '../config.js';
+import type { ErrorCode } from '../errors.js';
 import { packageVersion } from '../package.js';
 import { ErrorBody } from './error-schema.js';
 import { rewriteRefs, toJsonSchema, type JsonSchema } from './json-schema.js';
-import { DATA_ACTIONS_PREFIX, ERROR_RESPONSES, EVENTS_PREFIX, KNOWN_ROUTES, errorResponsesFor } from './operations.js';
+import {
+  DATA_ACTIONS_PREFIX, EVENTS_PREFIX, KNOWN_ROUTES, describeCodes, errorCodesFor, familyOf, hasRetryAfter, responseName,
+} from './operations.js';
 import type { CollectedRoute } from './route-table.js';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
@@ -41,6 +44,7 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
   };
 
   const paths: OpenApiDocument['paths'] = {};
+  const errorResponses = new Map<string, readonly ErrorCode[]>();
   for (const route of routes) {
     if (route.schema.hide) continue;
     const known = KNOWN_ROUTES[`${route.method} ${route.url}`];
@@ -55,8 +59,10 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
       responses[status] = { description: doc.description, ...(content && { content }) };
     }
     if (!Object.keys(responses).some((s) => s.startsWith('2'))) responses['200'] = { description: 'OK' };
-    for (const name of errorResponsesFor(route.method, route.url, route.schema.body !== undefined)) {
-      responses[ERROR_RESPONSES[name].status] ??= { $ref: `#/components/responses/${name}` };
+    for (const [status, codes] of errorCodesFor(route)) {
+      const name = responseName(familyOf(route.url), status);
+      errorResponses.set(name, codes);
+      responses[status] ??= { $ref: `#/components/responses/${name}` };
     }
     const security = securityFor(route.url);
     const operation = {
@@ -74,9 +80,9 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
   }
 
   const retryAfter = { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } };
-  const responses = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, r]) => [name, {
-    description: r.description,
-    ...('retryAfter' in r && { headers: { 'retry-after': retryAfter } }),
+  const responses = Object.fromEntries([...errorResponses].sort(([a], [b]) => a.localeCompare(b)).map(([name, codes]) => [name, {
+    description: describeCodes(codes),
+    ...(hasRetryAfter(codes) && { headers: { 'retry-after': retryAfter } }),
     content: { [JSON_TYPE]: { schema: { $ref: `${SCHEMAS}ErrorBody` } } },
   }]));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 /**
  * The one error body (docs/contract.md; `errorBody()` in src/errors.ts builds it), as a zod schema so the
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 export const ErrorBody = z.object({
   error: z.object({
-    code: z.string().describe('Stable machine-readable code, e.g. VALIDATION_FAILED, RATE_LIMITED, OVERLOADED'),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code (docs/contract.md, "Error codes")'),
     message: z.string().describe('Human-readable explanation'),
     fields: z.record(z.string(), z.string()).describe('Per-field problems for 400 answers, otherwise empty'),
   }),

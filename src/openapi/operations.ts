@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode, type ErrorScope, type ErrorSpec } from '../errors.js';
+import type { CollectedRoute } from './route-table.js';
 
 // What the OpenAPI document says about routes and statuses that carry no zod response schema
 // of their own. The routes themselves live elsewhere (plugins/health.ts, plugins/metrics.ts).
@@ -44,39 +46,35 @@ export const KNOWN_ROUTES: Record<string, { summary: string; responses: Record<s
   },
 };
 
-/** Shared error answers (`components.responses`); each points at the one ErrorBody schema. */
-export const ERROR_RESPONSES = {
-  BadRequest: { status: '400', description: 'Invalid JSON or input: `fields` names each invalid field' },
-  Unauthorized: { status: '401', description: 'Missing or wrong credentials' },
-  PayloadTooLarge: { status: '413', description: 'Body over the size limit' },
-  UnsupportedMediaType: { status: '415', description: 'Body not sent as application/json' },
-  IdempotencyKeyReused: {
-    status: '422',
-    description: 'The Idempotency-Key was used before for a different event; final: send that event under a new key',
-  },
-  RateLimited: { status: '429', description: 'Inbound rate limit per credential exceeded; retry after `retry-after` seconds', retryAfter: true },
-  IngestBackpressure: {
-    status: '429',
-    description: 'Pending queue full, or the same event (or Idempotency-Key) is being stored by another request'
-      + ' or replica; retry after `retry-after` seconds',
-    retryAfter: true,
-  },
-  InternalError: { status: '500', description: 'Unexpected error (a bug); details are logged, never returned' },
-  Unavailable: { status: '503', description: 'Shedding load or shutting down; retry after `retry-after` seconds', retryAfter: true },
-  IngestUnavailable: { status: '503', description: 'Sink or dedup store failing, shedding load or shutting down; retry after `retry-after` seconds', retryAfter: true },
-} as const;
+/** The route family of a URL, as the error catalogue scopes codes. */
+export const familyOf = (url: string): ErrorScope =>
+  (url.startsWith(DATA_ACTIONS_PREFIX) ? 'data-actions' : url.startsWith(EVENTS_PREFIX) ? 'events' : 'operations');
 
-export type ErrorResponseName = keyof typeof ERROR_RESPONSES;
-
-/** Which shared error answers a route can give, from its family and whether it reads a body. */
-export function errorResponsesFor(method: string, url: string, hasBody: boolean): ErrorResponseName[] {
-  const names: ErrorResponseName[] = [];
-  if (hasBody || method === 'POST') names.push('BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType');
-  if (url.startsWith(DATA_ACTIONS_PREFIX)) names.push('Unauthorized', 'RateLimited', 'InternalError', 'Unavailable');
-  else if (url.startsWith(EVENTS_PREFIX)) {
-    names.push('Unauthorized', 'IdempotencyKeyReused', 'IngestBackpressure', 'InternalError', 'IngestUnavailable');
+/**
+ * The coded errors an operation can answer, by status, from the catalogue (src/errors.ts): its
+ * family's codes, the body codes when it reads a body, and neither SHUTTING_DOWN nor OVERLOADED
+ * when it answers through the drain or load shedding. Request-level codes (a malformed request, a
+ * slow upload, an unknown path) belong to every request and are documented once, in the contract.
+ */
+export function errorCodesFor(route: CollectedRoute): Map<number, ErrorCode[]> {
+  const family = familyOf(route.url);
+  const readsBody = route.schema.body !== undefined || route.method === 'POST';
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const [code, spec] of Object.entries(ERROR_CODES) as [ErrorCode, ErrorSpec][]) {
+    if (!spec.scope.includes(family) || (spec.body && !readsBody)) continue;
+    if (code === 'SHUTTING_DOWN' && route.answersDuring?.drain) continue;
+    if (code === 'OVERLOADED' && route.answersDuring?.shedding) continue;
+    byStatus.set(spec.status, [...(byStatus.get(spec.status) ?? []), code]);
   }
-  // /metrics and /openapi.json answer 503 while the service drains (plugins/lifecycle.ts).
-  else if (url !== '/healthz' && url !== '/readyz') names.push('Unavailable');
-  return names;
+  return byStatus;
 }
+
+/** `components.responses` name of a family's answers with one status, e.g. `Events503`. */
+export const responseName = (family: ErrorScope, status: number) =>
+  `${family.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}${status}`;
+
+/** What a response with these codes means: each code and when it is answered. */
+export const describeCodes = (codes: readonly ErrorCode[]) =>
+  codes.map((code) => `\`${code}\`: ${ERROR_CODES[code].description}`).join('; ');
+
+export const hasRetryAfter = (codes: readonly ErrorCode[]) => codes.some((code) => 'retryAfter' in ERROR_CODES[code]);

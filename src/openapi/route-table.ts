@@ -8,8 +8,8 @@ export interface CollectedRoute {
   url: string;
   /** How people call it (a data action's name in Genesys), from the route's `config.title`. */
   title?: string;
-  /** Whether it answers while the service drains (`config.answersDuring.drain`). */
-  answersWhileDraining?: boolean;
+  /** When it keeps answering (`config.answersDuring`): through the drain, under load shedding. */
+  answersDuring?: { drain?: true; shedding?: true };
   schema: {
     body?: unknown;
     response?: Record<string, unknown>;
@@ -42,10 +42,10 @@ function collect(options: RouteOptions): CollectedRoute[] {
   const methods = Array.isArray(options.method) ? options.method : [options.method];
   const schema = (options.schema ?? {}) as CollectedRoute['schema'];
   const title = options.config?.title;
-  const answersWhileDraining = options.config?.answersDuring?.drain === true;
+  const answersDuring = options.config?.answersDuring;
   // HEAD twins of GET routes are Fastify's doing (exposeHeadRoutes), not part of the contract.
   return methods.filter((m) => m !== 'HEAD').map((method) => ({
-    method: method.toUpperCase(), url: options.url, schema, ...(title && { title }), ...(answersWhileDraining && { answersWhileDraining }),
+    method: method.toUpperCase(), url: options.url, schema, ...(title && { title }), ...(answersDuring && { answersDuring }),
   }));
 }
 

@@ -16,9 +16,7 @@ function fromFastify(err: FastifyError, bodyLimit: number): AppError | undefined
   }
   if (err instanceof SyntaxError) return errors.invalidJson();
   if (err.statusCode === 429) return errors.rateLimited(1);
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return new AppError(err.code ?? 'BAD_REQUEST', err.statusCode, err.message);
-  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return errors.badRequest(err.message);
   return undefined;
 }
 

@@ -56,8 +56,11 @@ describe('OpenAPI document', () => {
         expect(served.components.responses![ref]).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } });
       }
     }
-    expect(served.components.responses!.RateLimited).toHaveProperty(['headers', 'retry-after']);
-    expect(served.components.responses!.Unavailable).toHaveProperty(['headers', 'retry-after']);
+    expect(served.components.responses!.DataActions429).toHaveProperty(['headers', 'retry-after']);
+    expect(served.components.responses!.Events503).toHaveProperty(['headers', 'retry-after']);
+    expect(served.components.responses!.Events422).not.toHaveProperty('headers');
+    // Each shared answer names the codes of the catalogue it stands for.
+    expect(served.components.responses!.Events429).toMatchObject({ description: expect.stringMatching(/`QUEUE_FULL`: .*`EVENT_IN_PROGRESS`: /) });
     expect(served.components.schemas!.ErrorBody).toMatchObject({ properties: { error: { required: ['code', 'message', 'fields'] } } });
   });
 
