@@ -1,5 +1,5 @@
 // The three simulator calls of the data action, done the plain way with undici: the same
-// endpoints, auth and query shapes as SPEC §3 prescribes for the service, and nothing more
+// endpoints, auth and query shapes as docs/contract.md gives the service, and nothing more
 // (one token fetched at start, no refresh, retry, timeout budget, cache or circuit).
 import { Agent, request } from 'undici';
 

@@ -1,5 +1,5 @@
 // EventBridge envelopes for the ingestion scenarios, built on the real Genesys sample
-// (shared/fixtures/eventbridge): each new event gets a unique conversation and envelope id; a
+// (test/events/fixtures/): each new event gets a unique conversation and envelope id; a
 // duplicate re-sends an earlier event either as an EventBridge retry (same envelope id) or as
 // a re-publish (new envelope id, same detail-type + detail), both of which the service must dedupe.
 import { randomBytes } from 'node:crypto';

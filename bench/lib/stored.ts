@@ -10,7 +10,7 @@ export interface Stored {
   ids: Set<string>;
 }
 
-/** Every NDJSON line of the file sink's folder ({key, id, receivedAt, event} per SPEC §4). */
+/** Every NDJSON line of the file sink's folder ({key, id, receivedAt, event}: docs/contract.md). */
 export async function storedInFiles(dir: string): Promise<Stored> {
   const keys = new Set<string>();
   const ids = new Set<string>();

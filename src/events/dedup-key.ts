@@ -3,8 +3,8 @@ import { MAX_EVENT_DEPTH, type EventEnvelope } from './schemas.js';
 
 /**
  * JSON with object keys sorted at every depth: the same event hashes the same however it was
- * serialised. Plain loops and one string: this runs for every event (a third of the receiver's
- * own CPU in a profile of the Object.entries/sort/map/join version). The body parser refuses events
+ * serialised. Plain loops and one string: this runs for every event (docs/decisions.md, "Ingestion
+ * per event"). The body parser refuses events
  * nested past MAX_EVENT_DEPTH, and the bound here keeps the recursion safe whoever calls it.
  */
 export function canonicalJson(value: unknown, depth = 0): string {

@@ -9,7 +9,8 @@ import { EventIngestor } from './ingest.js';
 import { eventRoutes } from './routes.js';
 import { createSink, type EventRecord, type Sink } from './sinks/index.js';
 
-// Measured: ~77 B per key in the memory store (compact keys), plus the app's own ~100 MB of heap.
+// What the memory store costs per key and the app's own heap, with a margin (docs/decisions.md,
+// "Ingestion per event").
 const HEAP_PER_KEY = 100;
 const HEAP_BASE = 128 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // The EventBridge envelope exactly as an API destination sends it (docs/contract.md §3), checked against the
-// real Genesys payloads in fixtures/eventbridge/. Loose: EventBridge adds fields of its own
+// real Genesys payloads in test/events/fixtures/. Loose: EventBridge adds fields of its own
 // (`replay-name` on replayed events), and they are stored with the event.
 export const eventEnvelopeSchema = z.looseObject({
   version: z.string().describe('Envelope version, "0" for every EventBridge event'),

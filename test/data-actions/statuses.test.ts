@@ -10,7 +10,7 @@ const t = withSimulator();
 const { setup } = t;
 
 describe('POST /v1/data-actions/customer-context', () => {
-  it('answers ok for every source and sends each backend the SPEC request', async () => {
+  it('answers ok for every source and sends each backend the documented request', async () => {
     const { post, metric } = await setup();
     const res = await post('customer-context', { customerId: 'c-1', userId: 'u-1', somethingElse: 'ignored' });
     expect(res.statusCode).toBe(200);

@@ -3,7 +3,7 @@ import type { App } from '../../src/app.js';
 import { DATA_KEY } from '../helpers/app.js';
 import { dataActionApp, startSimulator, type Simulator } from './helpers.js';
 
-// SPEC §3 input rules: 400 VALIDATION_FAILED naming each bad field, and no backend called.
+// The input rules (docs/contract.md): 400 VALIDATION_FAILED naming each bad field, and no backend called.
 
 let sim: Simulator;
 let app: App;

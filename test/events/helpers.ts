@@ -7,7 +7,7 @@ import type { App, AppOverrides } from '../../src/app.js';
 import type { EventEnvelope } from '../../src/events/schemas.js';
 import { buildTestApp, INGEST_KEY } from '../helpers/app.js';
 
-/** Real Genesys payloads (copied from the shared fixtures/eventbridge/). */
+/** Real Genesys payloads (test/events/fixtures/README.md says where they come from). */
 export const fixture = (name: 'genesys-audit-user-presence' | 'genesys-conversation-customer-start'): EventEnvelope =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
 

@@ -17,13 +17,13 @@ function reachable(url: string): Promise<boolean> {
 
 /**
  * Whether a suite that needs a real server may run. Under CI=true a missing server is a failure
- * (DEVELOPERS.md); on a laptop without it the suite is skipped with a message naming it.
+ * (.ci/run starts them); on a laptop without it the suite is skipped with a message naming it.
  */
 export async function serverAvailable(name: 'Redis' | 'PostgreSQL'): Promise<boolean> {
   const url = name === 'Redis' ? REDIS_URL : DATABASE_URL;
   if (await reachable(url)) return true;
   const message = `${name} is not reachable at ${new URL(url).host}`;
-  if (process.env.CI === 'true') throw new Error(`${message}: CI needs it (see DEVELOPERS.md)`);
+  if (process.env.CI === 'true') throw new Error(`${message}: CI needs it (.ci/run starts it)`);
   console.warn(`skipping: ${message}`);
   return false;
 }

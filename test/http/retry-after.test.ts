@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/http/retry.js';
 
-// SPEC §3: Retry-After is honoured "in seconds or as an HTTP date"; anything else falls back to
+// docs/contract.md: Retry-After is honoured "in seconds or as an HTTP date"; anything else falls back to
 // backoff. V8's Date.parse reads junk such as "1.5" or "-1" as a date in the past, which would
 // have turned a malformed header into an immediate retry (0 ms) instead of a backoff.
 

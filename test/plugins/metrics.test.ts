@@ -3,7 +3,7 @@ import type { App } from '../../src/app.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { buildTestApp, DATA_KEY, INGEST_KEY } from '../helpers/app.js';
 
-// SPEC §5: the metric families GET /metrics exposes. Each row names the family and the traffic
+// docs/contract.md (Operations): the metric families GET /metrics exposes. Each row names the family and the traffic
 // that makes it produce samples; a feature that is not routed yet keeps its row declared-only.
 const FAMILIES = [
   { name: 'http_request_duration_seconds', type: 'histogram' },

@@ -11,7 +11,7 @@ const HEX_KEY = /^[0-9a-f]{64}$/;
 
 /**
  * A SHA-256 key as its 32 raw bytes in a one-byte string: half the memory of the hex form, which
- * matters at DEDUP_MAX_ENTRIES (500,000 by default; bench/ memory scenario).
+ * matters at DEDUP_MAX_ENTRIES (docs/decisions.md, "Ingestion per event").
  */
 const compact = (key: string) => (HEX_KEY.test(key) ? Buffer.from(key, 'hex').toString('latin1') : key);
 
