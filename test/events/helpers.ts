@@ -117,11 +117,4 @@ export async function metric(app: App, sample: string): Promise<number> {
   return line ? Number(line.slice(sample.length + 1)) : 0;
 }
 
-/** Polls until `check` holds (for states a test cannot await directly, e.g. a queue filling up). */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from '../helpers/clock.js';
