@@ -86,6 +86,22 @@ it('after a revoked session (401 INVALID_SESSION_ID), gets one new token and ret
   expect(after.filter((b) => b === oldBearer)).toHaveLength(ids.length);
 });
 
+it('answers unavailable, without the secret, when Salesforce refuses the client secret', async () => {
+  const { post } = await setup({ SF_CLIENT_SECRET: 'not-the-secret' });
+  const res = await post('salesforce-account', { customerId: '001SIM0000000001AAA' });
+  expect(res.statusCode).toBe(200);
+  expect(res.json().salesforceAccount)
+    .toMatchObject({ status: 'unavailable', error: 'salesforceAccount login refused our credentials (HTTP 400)' });
+  expect(res.body).not.toContain('not-the-secret');
+  expect(tokenRequests()).toHaveLength(1);
+  expect(tokenRequests()[0]!.body).toMatchObject({ client_secret: 'not-the-secret' });
+  // Within the login backoff, the next call fails at once instead of asking again.
+  const again = (await post('salesforce-account', { customerId: '001SIM0000000002AAA' })).json();
+  expect(again.salesforceAccount.status).toBe('unavailable');
+  expect(tokenRequests()).toHaveLength(1);
+  expect(queries()).toHaveLength(0);
+});
+
 it('lists the open cases newest first, following relative nextRecordsUrl links until casesLimit', async () => {
   const { app, post } = await setup();
   t.sim.configure({ vendorItemsPerCustomer: 9, vendorPageMax: 2 });
