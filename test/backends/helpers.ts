@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { buildGenesysActions } from '../../src/openapi/genesys.js';
 import type { Simulator } from '../../src/simulator/index.js';
@@ -28,10 +29,29 @@ export const received = (sim: Simulator, path: string) =>
 
 type Schema = { properties?: Record<string, Schema>; items?: Schema; type?: string };
 
-/** The output contract of the Genesys action generated for `route`: the section's properties and their types. */
-export function genesysOutput(app: FastifyInstance, route: string, section: string): Record<string, string> {
+const ajv = new Ajv({ allErrors: true });
+
+function genesysAction(app: FastifyInstance, route: string) {
   const action = buildGenesysActions(app.openapi.routes(), app.config).get(`${route}.json`);
-  const output = action?.contract.output.successSchema as Schema | undefined;
-  const properties = output?.properties?.[section]?.properties ?? {};
-  return Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, s.type ?? '']));
+  if (!action) throw new Error(`no Genesys action for ${route}`);
+  return action;
+}
+
+/**
+ * The fields of `section` in the output contract of the Genesys action generated for `route`, as
+ * name -> JSON type; the fields of a list's records as items.<name>.
+ */
+export function genesysOutput(app: FastifyInstance, route: string, section: string): Record<string, string> {
+  const output = genesysAction(app, route).contract.output.successSchema as Schema;
+  const entries = Object.entries(output.properties?.[section]?.properties ?? {});
+  return Object.fromEntries(entries.flatMap(([name, s]) => [
+    [name, s.type ?? ''],
+    ...Object.entries(s.items?.properties ?? {}).map(([field, f]) => [`${name}.${field}`, f.type ?? '']),
+  ]));
+}
+
+/** Why `answer` does not fit the output contract Architect reads it with, or '' when it fits. */
+export function genesysMisfit(app: FastifyInstance, route: string, answer: unknown): string {
+  const fits = ajv.compile(genesysAction(app, route).contract.output.successSchema);
+  return fits(answer) ? '' : ajv.errorsText(fits.errors);
 }

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { hsContact, hsDeals } from '../../src/simulator/vendors/hubspot-records.js';
 import { withSimulator } from '../data-actions/helpers.js';
-import { example, genesysOutput, received, vendorEnv } from './helpers.js';
+import { example, genesysMisfit, genesysOutput, received, vendorEnv } from './helpers.js';
 
 // examples/backends/hubspot.yaml against the simulated HubSpot (src/simulator/vendors/hubspot.ts):
 // CRM v3 search with a bearer token, string properties coerced, deals paged by `after` in the body.
@@ -40,6 +40,7 @@ it('answers the contact of an email with its fields typed as in the contract, or
   expect(await metric('data_action_source_results_total', { source: 'hubspotContact', status: 'not_found' })).toBe(1);
   expect(genesysOutput(app, 'hubspot-contact', 'hubspotContact'))
     .toMatchObject({ contactId: 'string', score: 'integer', emailOptOut: 'boolean', language: 'string' });
+  expect(genesysMisfit(app, 'hubspot-contact', res.json())).toBe('');
 });
 
 it('coerces "42" to an integer and "true" to a boolean, and gives a null property its default', async () => {
@@ -83,7 +84,9 @@ it('pages the deals with paging.next.after as `after` in the body, asking for wh
   expect(body.hubspotDeals.items.map((d: { closed: boolean }) => d.closed)).toContain(true);
   const sent = searches('deals').map((r) => r.body as { limit: number; after?: string });
   expect(sent.map((b) => [b.limit, b.after])).toEqual([[5, undefined], [3, '2'], [1, '4']]);
-  expect(genesysOutput(app, 'hubspot-deals', 'hubspotDeals')).toMatchObject({ count: 'integer', items: 'array' });
+  expect(genesysOutput(app, 'hubspot-deals', 'hubspotDeals'))
+    .toMatchObject({ count: 'integer', items: 'array', 'items.amount': 'number', 'items.closed': 'boolean' });
+  expect(genesysMisfit(app, 'hubspot-deals', body)).toBe('');
 });
 
 it('answers ok with no deals for a contact without any', async () => {

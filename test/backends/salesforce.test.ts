@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { sfAccount, sfCases } from '../../src/simulator/vendors/salesforce-records.js';
 import { withSimulator } from '../data-actions/helpers.js';
-import { example, genesysOutput, received, vendorEnv } from './helpers.js';
+import { example, genesysMisfit, genesysOutput, received, vendorEnv } from './helpers.js';
 
 // examples/backends/salesforce.yaml against the simulated Salesforce (src/simulator/vendors/salesforce.ts):
 // SOQL over the query resource, OAuth 2.0 client credentials, cases paged by nextRecordsUrl.
@@ -34,9 +34,10 @@ it('answers the Account of a known Id with its mapped fields, and not_found for 
     metric('data_action_source_results_total', { source: 'salesforceAccount', status });
   expect([await results('ok'), await results('not_found')]).toEqual([1, 1]);
 
-  const contract = genesysOutput(app, 'salesforce-account', 'salesforceAccount');
-  expect(contract)
+  // The action Genesys imports lists the fields, typed, and reads both answers.
+  expect(genesysOutput(app, 'salesforce-account', 'salesforceAccount'))
     .toMatchObject({ accountId: 'string', active: 'boolean', annualRevenue: 'number', employees: 'integer' });
+  for (const answer of [body, missing]) expect(genesysMisfit(app, 'salesforce-account', answer)).toBe('');
 });
 
 it('finds the caller\'s Account by phone through the declared phone input, and refuses one not E.164', async () => {
@@ -123,7 +124,8 @@ it('lists the open cases newest first, following relative nextRecordsUrl links u
   const { authorization } = sent[0]!.headers;
   for (const q of sent) expect(q.headers).toMatchObject({ authorization, 'sforce-query-options': 'batchSize=200' });
   expect(genesysOutput(app, 'salesforce-cases', 'salesforceCases'))
-    .toMatchObject({ openCases: 'integer', count: 'integer', hasMore: 'boolean', items: 'array' });
+    .toMatchObject({ openCases: 'integer', count: 'integer', items: 'array', 'items.caseNumber': 'string' });
+  expect(genesysMisfit(app, 'salesforce-cases', body)).toBe('');
 });
 
 it('takes the declared max when casesLimit is absent', async () => {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { zdTickets, zdUser } from '../../src/simulator/vendors/zendesk-records.js';
 import { withSimulator } from '../data-actions/helpers.js';
-import { example, genesysOutput, received, vendorEnv } from './helpers.js';
+import { example, genesysMisfit, genesysOutput, received, vendorEnv } from './helpers.js';
 
 // examples/backends/zendesk.yaml against the simulated Zendesk (src/simulator/vendors/zendesk.ts):
 // Basic authentication with an API token, users search, tickets by absolute next_page links and by
@@ -39,6 +39,7 @@ it('answers the user of a phone number, signed in as {email}/token, or not_found
   expect(await metric('data_action_source_results_total', { source: 'zendeskUser', status: 'not_found' })).toBe(1);
   expect(genesysOutput(app, 'zendesk-user', 'zendeskUser'))
     .toMatchObject({ userId: 'string', vip: 'boolean', tier: 'string' });
+  expect(genesysMisfit(app, 'zendesk-user', res.json())).toBe('');
 });
 
 it('answers unavailable when Zendesk does not authenticate the API token', async () => {
@@ -62,7 +63,8 @@ it('follows the search\'s absolute next_page links for the open tickets, asking 
   expect(pages.map((p) => [p.query.page, p.query.per_page])).toEqual([[undefined, '5'], ['2', '5'], ['3', '5']]);
   expect(pages.every((p) => p.query.query === `type:ticket requester:${USER} status<solved`)).toBe(true);
   expect(genesysOutput(app, 'zendesk-open-tickets', 'zendeskOpenTickets'))
-    .toMatchObject({ items: 'array', hasMore: 'boolean' });
+    .toMatchObject({ items: 'array', hasMore: 'boolean', 'items.ticketId': 'string', 'items.status': 'string' });
+  expect(genesysMisfit(app, 'zendesk-open-tickets', body)).toBe('');
 });
 
 it('stops at a next_page on another origin with hasMore, sending nothing there', async () => {
@@ -87,7 +89,9 @@ it('pages the requested tickets by page[after] in the query, and stops when has_
   expect(pages.map((p) => [p.query['page[size]'], p.query['page[after]'] !== undefined]))
     .toEqual([['20', false], ['18', true], ['16', true]]);
   expect(pages.every((p) => p.query.sort === '-updated_at')).toBe(true);
-  expect(genesysOutput(app, 'zendesk-recent-tickets', 'zendeskRecentTickets')).toMatchObject({ items: 'array' });
+  expect(genesysOutput(app, 'zendesk-recent-tickets', 'zendeskRecentTickets'))
+    .toMatchObject({ items: 'array', 'items.updatedAt': 'string' });
+  expect(genesysMisfit(app, 'zendesk-recent-tickets', body)).toBe('');
 });
 
 it('answers not_found when Zendesk answers 404 for a user id it does not know', async () => {
