@@ -104,3 +104,16 @@ it('answers unavailable after one refused call with a wrong token: a bearer retr
   expect(res.body).not.toContain('pat-na1-revoked');
   expect(searches('contacts')).toHaveLength(1);
 });
+
+it('retries a 429 after its Retry-After, and answers timeout within its budget when HubSpot hangs', async () => {
+  const { post, metric } = await setup();
+  t.sim.setFault('vendors', { kind: 'status', status: 429, retryAfter: { seconds: 0, format: 'seconds' }, times: 1 });
+  expect((await post('hubspot-contact', { contact: 'ada@example.com' })).json().hubspotContact.status).toBe('ok');
+  expect(searches('contacts')).toHaveLength(2);
+  expect(await metric('outbound_retries_total', { target: 'hubspotContact', reason: '429' })).toBe(1);
+  t.sim.setFault('vendors', { kind: 'hang' });
+  const hung = await post('hubspot-contact', { contact: 'grace@example.com' });
+  expect(hung.statusCode).toBe(200);
+  const error = expect.stringMatching(/^hubspotContact did not answer/);
+  expect(hung.json().hubspotContact).toMatchObject({ status: 'timeout', error });
+});
