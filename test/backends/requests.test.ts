@@ -54,3 +54,16 @@ it('makes the source error, never a 500, when a mapping fails while it runs', as
   });
   expect(await metric('data_action_source_results_total', { source: 'throwing', status: 'error' })).toBe(1);
 });
+
+it('answers not_found without a call when an input would be a "." or ".." segment of the path', async () => {
+  const { post } = await setup();
+  // URL parsing resolves dot segments: /api/v2/users/../tickets would reach /api/v2/tickets.
+  for (const term of ['..', '.']) {
+    const res = await post('in-path', { term });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().inPath).toMatchObject({ status: 'not_found', count: 0 });
+  }
+  expect(t.sim.requests('vendors')).toEqual([]);
+  expect((await post('in-path', { term: '...' })).json().inPath.status).toBe('not_found');
+  expect(received(t.sim, '/api/v2/users/.../tickets/requested.json')).toHaveLength(1);
+});
