@@ -101,6 +101,10 @@ it('answers not_found when Zendesk answers 404 for a user id it does not know', 
   expect(sent('/api/v2/users/missing-1/tickets/requested.json')).toHaveLength(1);
   const labels = { source: 'zendeskRecentTickets', status: 'not_found' };
   expect(await metric('data_action_source_results_total', labels)).toBe(1);
+  // ".." would climb out of /users/{id}/ to /api/v2/tickets/requested.json: not sent, not_found.
+  const climbing = (await post('zendesk-recent-tickets', { customerId: '..' })).json();
+  expect(climbing.zendeskRecentTickets.status).toBe('not_found');
+  expect(t.sim.requests('vendors')).toHaveLength(1);
 });
 
 it('fans customer-context out to the user and both ticket lists of the example', async () => {
