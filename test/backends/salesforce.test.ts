@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { sfAccount, sfCases } from '../../src/simulator/vendors/salesforce-records.js';
 import { withSimulator } from '../data-actions/helpers.js';
+import { capturingLogger } from '../helpers/app.js';
 import { example, genesysMisfit, genesysOutput, received, vendorEnv } from './helpers.js';
 
 // examples/backends/salesforce.yaml against the simulated Salesforce (src/simulator/vendors/salesforce.ts):
@@ -101,6 +102,18 @@ it('answers unavailable, without the secret, when Salesforce refuses the client 
   expect(again.salesforceAccount.status).toBe('unavailable');
   expect(tokenRequests()).toHaveLength(1);
   expect(queries()).toHaveLength(0);
+});
+
+it('logs neither the client secret nor an access token, through a login and a revoked session', async () => {
+  const log = capturingLogger();
+  const { post } = await t.setup({ BACKENDS_FILE: example('salesforce'), ...vendorEnv(t.sim) }, { logger: log.logger });
+  await post('salesforce-account', { customerId: '001SIM0000000001AAA' });
+  t.sim.revokeTokens();
+  await post('salesforce-account', { customerId: '001SIM0000000002AAA' });
+  const tokens = new Set(queries().map((q) => String(q.headers.authorization).slice('Bearer '.length)));
+  expect(tokens.size).toBe(2);
+  expect(log.lines.length).toBeGreaterThan(0);
+  for (const secret of ['sim-sf-secret', ...tokens]) expect(log.raw()).not.toContain(secret);
 });
 
 it('lists the open cases newest first, following relative nextRecordsUrl links until casesLimit', async () => {
