@@ -133,8 +133,10 @@ export function createDeclaredSource(spec: BackendSpec, compiled: Compiled, sett
 
   async function answer(inputs: Inputs, budget: Budget): Promise<object> {
     const first = async (filled: Inputs, extra = {}) => {
-      const { target: path, body } = request(filled, extra);
-      return call(`${settings.baseUrl}${path}`, body, settings.request.method, budget);
+      const filledRequest = request(filled, extra);
+      // An input that would be a "." or ".." path segment addresses no record (./request.ts).
+      if (!filledRequest) throw upstream.notFound(target);
+      return call(`${settings.baseUrl}${filledRequest.target}`, filledRequest.body, settings.request.method, budget);
     };
     const head = async (body: unknown) => {
       if (compiled.notFoundWhen && await isTrue(compiled.notFoundWhen, body, target)) throw upstream.notFound(target);

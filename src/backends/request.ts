@@ -69,6 +69,13 @@ function compileBody(template: unknown): (inputs: Inputs) => unknown {
   return () => template;
 }
 
+/**
+ * A "." or ".." path segment: URL parsing resolves it away (RFC 3986 §5.2.4, also written %2e), so
+ * customerId "..", placed in /users/{customerId}/tickets, would ask for /tickets with the backend's
+ * credentials. No record has such an id: the request is not made.
+ */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
 export interface RequestTemplate {
   method: 'GET' | 'POST';
   path: string;
@@ -86,10 +93,12 @@ export function compileRequest(template: RequestTemplate) {
   const path = compileString(template.path, encodeURIComponent);
   const query = Object.entries(template.query ?? {}).map(([k, v]) => [k, compileString(String(v))] as const);
   const body = template.body === undefined ? undefined : compileBody(template.body);
-  /** `extra` adds a cursor to the query or the body of a later page. */
-  return (inputs: Inputs, extra: { query?: Record<string, string>; body?: Record<string, string> } = {}): FilledRequest => {
+  /** `extra` adds a cursor to the query or the body of a later page; undefined when an input would be a dot segment. */
+  return (inputs: Inputs, extra: { query?: Record<string, string>; body?: Record<string, string> } = {}):
+  FilledRequest | undefined => {
     const filledPath = path(inputs);
     if (filledPath === ABSENT) throw new Error('a path placeholder has no input (the definition requires it)');
+    if (DOT_SEGMENT.test(String(filledPath))) return undefined;
     const search = new URLSearchParams();
     for (const [k, fill] of query) {
       const v = fill(inputs);

@@ -77,7 +77,10 @@ export function createTokenSource(settings: ClientCredentials, deps: { http: Htt
       failure = undefined;
       return current.token;
     } catch (err) {
-      const error = err instanceof UpstreamError ? err : upstream.unreachable(target);
+      // RFC 6749 §5.2: a refused token request (invalid_client, invalid_grant, invalid_scope ...) is a
+      // 400 as often as a 401, and always a 400 at Salesforce: credentials or settings to fix, like a 401.
+      const error = !(err instanceof UpstreamError) ? upstream.unreachable(target)
+        : err.status === 400 ? upstream.refused(target, 400) : err;
       const count = (failure?.count ?? 0) + 1;
       failure = { error, count, retryAt: clock.now() + tokenBackoffMs(count) };
       throw error;

@@ -92,6 +92,17 @@ export function notFound(ctx: Ctx): void {
   sendJson(ctx.res, 404, { error: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` });
 }
 
+/** The user and password of an `Authorization: Basic` header. */
+export function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header) return undefined;
+  const m = /^Basic\s+(\S+)$/i.exec(header);
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i < 0) return undefined;
+  return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
+}
+
 /** Cheap deterministic 32-bit FNV-1a hash, so generated data depends only on the id. */
 export function hash(s: string): number {
   let h = 0x811c9dc5;
@@ -101,6 +112,9 @@ export function hash(s: string): number {
   }
   return h >>> 0;
 }
+
+/** The item of `list` that `n` (a hash) picks. */
+export const pick = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
 
 /** A UUID-shaped deterministic id (Genesys ids are UUIDs). Not a real v4 UUID. */
 export function fakeUuid(seed: string): string {

@@ -1,5 +1,6 @@
 // Simulated backends for tests, the demo and benchmarks: Genesys login + users API, a CRM,
-// an orders backend and an event collector, each on its own loopback port, with switchable faults.
+// an orders backend, an event collector and the vendors (Salesforce, HubSpot, Zendesk), each on
+// its own loopback port, with switchable faults.
 import type { Server } from 'node:http';
 import { handleCollector } from './collector.js';
 import { handleCrm } from './crm.js';
@@ -10,8 +11,9 @@ import { closeServer, createBackendServer, listen } from './server.js';
 import { SimState } from './state.js';
 import { BACKENDS, type Backend, type Simulator, type SimulatorOptions } from './types.js';
 import { handleUsers } from './users.js';
+import { handleVendors } from './vendors/index.js';
 
-export type { Backend, Fault, SimRequest, Simulator, SimulatorOptions } from './types.js';
+export type { Backend, Fault, SimRequest, Simulator, SimulatorOptions, Tunable } from './types.js';
 
 const HANDLERS: Record<Backend, Handler> = {
   login: handleLogin,
@@ -19,6 +21,7 @@ const HANDLERS: Record<Backend, Handler> = {
   crm: handleCrm,
   orders: handleOrders,
   collector: handleCollector,
+  vendors: handleVendors,
 };
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -49,6 +52,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       crm: url('crm'),
       orders: url('orders'),
       collector: url('collector'),
+      vendors: url('vendors'),
     },
     setFault: (backend, fault) => state.setFault(backend, fault),
     clearFaults: () => state.clearFaults(),

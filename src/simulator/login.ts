@@ -1,19 +1,6 @@
 // Genesys Cloud login (login.mypurecloud.com): OAuth client-credentials grant only.
-import { randomBytes } from 'node:crypto';
-import { type Ctx, notFound, sendJson } from './http.js';
-
-// Expired tokens are pruned lazily so a long benchmark that logs in often stays bounded.
-const PRUNE_ABOVE = 1000;
-
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header) return undefined;
-  const m = /^Basic\s+(\S+)$/i.exec(header);
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const i = decoded.indexOf(':');
-  if (i < 0) return undefined;
-  return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
-}
+import { basicCredentials, type Ctx, notFound, sendJson } from './http.js';
+import { issueToken } from './tokens.js';
 
 export function handleLogin(ctx: Ctx): void {
   if (ctx.method !== 'POST' || ctx.path !== '/oauth/token') return notFound(ctx);
@@ -26,11 +13,6 @@ export function handleLogin(ctx: Ctx): void {
   if (typeof body !== 'object' || body === null || body.grant_type !== 'client_credentials') {
     return sendJson(ctx.res, 400, { error: 'unsupported_grant_type' });
   }
-  const now = Date.now();
-  if (tokens.size > PRUNE_ABOVE) {
-    for (const [t, exp] of tokens) if (exp <= now) tokens.delete(t);
-  }
-  const token = randomBytes(24).toString('base64url');
-  tokens.set(token, now + settings.tokenTtlSeconds * 1000);
+  const token = issueToken(tokens, settings.tokenTtlSeconds);
   sendJson(ctx.res, 200, { access_token: token, token_type: 'bearer', expires_in: settings.tokenTtlSeconds });
 }

@@ -18,6 +18,7 @@ const ports: Record<Backend, number> = {
   crm: envInt('SIM_CRM_PORT', 0),
   orders: envInt('SIM_ORDERS_PORT', 0),
   collector: envInt('SIM_COLLECTOR_PORT', 0),
+  vendors: envInt('SIM_VENDORS_PORT', 0),
 };
 
 // The request log is only readable in-process (or via GET /__sim/requests/{backend}), so a

@@ -32,7 +32,7 @@ export function buildOrders(customerId: string, count: number): Order[] {
 // The cursor is opaque to clients; internally it is just the offset, base64url-encoded.
 export const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
 
-function decodeCursor(c: string): number | undefined {
+export function decodeCursor(c: string): number | undefined {
   const m = /^o:(\d{1,9})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
   return m ? Number(m[1]) : undefined;
 }

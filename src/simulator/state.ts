@@ -1,6 +1,6 @@
 // Mutable state shared by all backend servers of one simulator instance: faults, latency,
 // counters, the request log, collected events and issued tokens.
-import { BACKENDS, type Backend, type Fault, type SimRequest, type SimulatorOptions } from './types.js';
+import { BACKENDS, type Backend, type Fault, type SimRequest, type SimulatorOptions, type Tunable } from './types.js';
 
 export interface Settings {
   clientId: string;
@@ -12,7 +12,21 @@ export interface Settings {
   ordersPageMax: number;
   recordRequests: boolean;
   latencyMs: number;
+  salesforceClientId: string;
+  salesforceClientSecret: string;
+  hubspotToken: string;
+  zendeskEmail: string;
+  zendeskApiToken: string;
+  vendorItemsPerCustomer: number;
+  vendorPageMax: number;
+  vendorLinkOrigin: string;
 }
+
+const COUNTS = [
+  'ordersPerCustomer', 'ordersPageMax', 'tokenTtlSeconds', 'vendorItemsPerCustomer', 'vendorPageMax',
+] as const;
+/** Page sizes of at least 1: a page of 0 would never end a paging client. */
+const PAGES = new Set<string>(['ordersPageMax', 'vendorPageMax']);
 
 const KINDS = new Set(['status', 'hang', 'reset', 'garbage', 'oversize']);
 const FAULT_KEYS = new Set(['latencyMs', 'kind', 'status', 'retryAfter', 'times']);
@@ -54,8 +68,9 @@ export class SimState {
   hits = perBackend(() => 0);
   log = perBackend<SimRequest[]>(() => []);
   collected: unknown[] = [];
-  /** token -> expiry (epoch ms) */
+  /** token -> expiry (epoch ms), Genesys's and Salesforce's apart: neither API takes the other's. */
   tokens = new Map<string, number>();
+  salesforceTokens = new Map<string, number>();
   closed = false;
   private faults = new Map<Backend, Fault>();
   private timers = new Map<NodeJS.Timeout, (ok: boolean) => void>();
@@ -71,6 +86,14 @@ export class SimState {
       ordersPageMax: opts.ordersPageMax ?? 10,
       recordRequests: opts.recordRequests ?? true,
       latencyMs: opts.latencyMs ?? 0,
+      salesforceClientId: opts.salesforceClientId ?? 'sim-sf-client',
+      salesforceClientSecret: opts.salesforceClientSecret ?? 'sim-sf-secret',
+      hubspotToken: opts.hubspotToken ?? 'pat-na1-sim-token',
+      zendeskEmail: opts.zendeskEmail ?? 'agent@sim.example.com',
+      zendeskApiToken: opts.zendeskApiToken ?? 'sim-zendesk-token',
+      vendorItemsPerCustomer: opts.vendorItemsPerCustomer ?? 5,
+      vendorPageMax: opts.vendorPageMax ?? 2,
+      vendorLinkOrigin: opts.vendorLinkOrigin ?? '',
     };
     this.latency = perBackend(() => this.settings.latencyMs);
   }
@@ -102,18 +125,26 @@ export class SimState {
     else this.latency[backend] = ms;
   }
 
-  configure(opts: Partial<Pick<Settings, 'ordersPerCustomer' | 'ordersPageMax' | 'tokenTtlSeconds'>>): void {
-    for (const k of ['ordersPerCustomer', 'ordersPageMax', 'tokenTtlSeconds'] as const) {
+  configure(opts: Partial<Pick<Settings, Tunable>>): void {
+    for (const k of COUNTS) {
       const v = opts[k];
       if (v === undefined) continue;
-      if (!Number.isInteger(v) || v < (k === 'ordersPageMax' ? 1 : 0)) throw new Error(`${k} must be an integer`);
+      if (!Number.isInteger(v) || v < (PAGES.has(k) ? 1 : 0)) throw new Error(`${k} must be an integer`);
       this.settings[k] = v;
+    }
+    const origin = opts.vendorLinkOrigin;
+    if (origin !== undefined) {
+      if (typeof origin !== 'string' || (origin !== '' && !URL.canParse(origin))) {
+        throw new Error('vendorLinkOrigin must be an absolute URL or ""');
+      }
+      this.settings.vendorLinkOrigin = origin === '' ? '' : new URL(origin).origin;
     }
   }
 
   /** Not part of reset(): tests that reset between cases keep their cached tokens valid. */
   revokeTokens(): void {
     this.tokens.clear();
+    this.salesforceTokens.clear();
   }
 
   reset(): void {

@@ -1,9 +1,10 @@
 // Public types of the simulator. Other modules (tests, demo, bench) code against these,
 // so they mirror the agreed API exactly; index.ts re-exports them.
 
-export type Backend = 'login' | 'users' | 'crm' | 'orders' | 'collector';
+/** `vendors` serves Salesforce, HubSpot and Zendesk under their own paths (src/simulator/vendors/). */
+export type Backend = 'login' | 'users' | 'crm' | 'orders' | 'collector' | 'vendors';
 
-export const BACKENDS: readonly Backend[] = ['login', 'users', 'crm', 'orders', 'collector'];
+export const BACKENDS: readonly Backend[] = ['login', 'users', 'crm', 'orders', 'collector', 'vendors'];
 
 export interface Fault {
   latencyMs?: number; // delay before answering (combined with the rest)
@@ -35,16 +36,33 @@ export interface SimulatorOptions {
   ordersPerCustomer?: number;
   ordersPageMax?: number;
   recordRequests?: boolean;
+  /** Salesforce's connected app (client credentials), HubSpot's private-app token, Zendesk's agent and API token. */
+  salesforceClientId?: string;
+  salesforceClientSecret?: string;
+  hubspotToken?: string;
+  zendeskEmail?: string;
+  zendeskApiToken?: string;
+  /** Cases, deals and tickets of each customer, and how many one page of theirs holds at most. */
+  vendorItemsPerCustomer?: number;
+  vendorPageMax?: number;
+  /**
+   * The origin the vendors' next links point to ('' for their own): set it to another server's to
+   * check that a client does not carry its credentials there.
+   */
+  vendorLinkOrigin?: string;
 }
 
+/** What configure() changes on a running simulator. */
+export type Tunable = 'ordersPerCustomer' | 'ordersPageMax' | 'tokenTtlSeconds'
+  | 'vendorItemsPerCustomer' | 'vendorPageMax' | 'vendorLinkOrigin';
+
 export interface Simulator {
-  urls: { genesysLogin: string; genesysApi: string; crm: string; orders: string; collector: string };
+  urls: { genesysLogin: string; genesysApi: string; crm: string; orders: string; collector: string; vendors: string };
   setFault(backend: Backend, fault: Fault): void;
   clearFaults(): void;
   setLatency(backend: Backend | 'all', ms: number): void;
-  configure(
-    opts: Partial<Pick<SimulatorOptions, 'ordersPerCustomer' | 'ordersPageMax' | 'tokenTtlSeconds'>>,
-  ): void;
+  configure(opts: Partial<Pick<SimulatorOptions, Tunable>>): void;
+  /** Every access token issued so far (Genesys and Salesforce) is refused from now on: a 401. */
   revokeTokens(): void;
   hits(backend: Backend): number;
   requests(backend: Backend): SimRequest[];

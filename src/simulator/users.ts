@@ -1,6 +1,7 @@
 // Genesys Cloud Platform API (api.mypurecloud.com): GET /api/v2/users/{userId}.
 // Bodies follow the SDK's `User` model and `ErrorBody` shape so clients parse real-looking data.
 import { type Ctx, fakeUuid, hash, notFound, sendJson } from './http.js';
+import { bearerValid } from './tokens.js';
 
 const PREFIX = '/api/v2/users/';
 // The id Genesys uses for the system "Available" presence definition.
@@ -65,9 +66,7 @@ export function handleUsers(ctx: Ctx): void {
   if (rawId.includes('/')) return notFound(ctx);
 
   // Authenticate before anything else, as the real API does.
-  const m = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '');
-  const exp = m ? ctx.state.tokens.get(m[1]!) : undefined;
-  if (exp === undefined || exp <= Date.now()) {
+  if (!bearerValid(ctx.state.tokens, ctx.req.headers.authorization)) {
     return genesysError(ctx, 401, 'bad.credentials', 'Invalid login credentials.');
   }
 

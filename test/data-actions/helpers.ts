@@ -49,7 +49,9 @@ export function withSimulator() {
     await close?.();
     close = undefined;
     sim?.reset();
-    sim?.configure({ ordersPerCustomer: 7, ordersPageMax: 10, tokenTtlSeconds: 86_400 });
+    sim?.configure({
+      ordersPerCustomer: 7, ordersPageMax: 10, tokenTtlSeconds: 86_400, vendorItemsPerCustomer: 5, vendorPageMax: 2, vendorLinkOrigin: '',
+    });
   });
   afterAll(async () => sim?.close());
   const started = () => {
