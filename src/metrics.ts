@@ -20,6 +20,8 @@ export function createMetrics() {
     batchSize: new Histogram({ ...r, name: 'ingest_batch_size', help: 'Events per sink write', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
     sinkLatency: new Histogram({ ...r, name: 'ingest_sink_write_duration_seconds', help: 'Duration of one sink write', labelNames: ['sink', 'outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] }),
     pendingQueue: new Gauge({ ...r, name: 'ingest_pending_events', help: 'Events waiting for a sink write' }),
+    // The bound ingest_pending_events is alerted against (deploy/prometheus/alerts.yaml), set by the receiver.
+    queueMax: new Gauge({ ...r, name: 'ingest_queue_max', help: 'INGEST_QUEUE_MAX in force: past it, 429 QUEUE_FULL' }),
   };
 }
 

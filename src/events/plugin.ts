@@ -42,6 +42,7 @@ async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore
 export default async function events(app: FastifyInstance) {
   const { ingest } = app.config;
   const { metrics } = app;
+  metrics.queueMax.set(ingest.queueMax);
   const sink = await createSink(app.config, { log: app.log, metrics, clock: app.clock });
   const store = await createStore(app, sink).catch(async (err: unknown) => {
     await sink.close();

@@ -1,6 +1,7 @@
 // Runnable simulator for the demo / out-of-process benchmarks:
-//   SIM_LOGIN_PORT=... SIM_LATENCY_MS=20 [SIM_RECORD_REQUESTS=1] node dist/src/simulator/main.js
-// Prints one JSON line with the URLs so a parent process can parse where to connect.
+//   SIM_LOGIN_PORT=... SIM_LATENCY_MS=20 [SIM_RECORD_REQUESTS=1] [SIM_HOST=0.0.0.0] node dist/src/simulator/main.js
+// Prints one JSON line with the URLs so a parent process can parse where to connect. SIM_HOST
+// (default 127.0.0.1) opens it to other hosts: the containers of deploy/compose.yaml.
 import { startSimulator } from './index.js';
 import type { Backend } from './types.js';
 
@@ -24,7 +25,8 @@ const ports: Record<Backend, number> = {
 // The request log is only readable in-process (or via GET /__sim/requests/{backend}), so a
 // long-running demo/bench process keeps it off unless asked, to avoid unbounded growth.
 const recordRequests = process.env.SIM_RECORD_REQUESTS === '1' || process.env.SIM_RECORD_REQUESTS === 'true';
-const sim = await startSimulator({ ports, latencyMs: envInt('SIM_LATENCY_MS', 0), recordRequests });
+const host = process.env.SIM_HOST || undefined;
+const sim = await startSimulator({ host, ports, latencyMs: envInt('SIM_LATENCY_MS', 0), recordRequests });
 process.stdout.write(`${JSON.stringify({ simulator: sim.urls })}\n`);
 
 let stopping = false;

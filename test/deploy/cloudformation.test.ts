@@ -2,16 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { toolAvailable } from './tools.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../deploy/eventbridge/cloudformation.yaml', import.meta.url));
-
-/** cfn-lint (AWS's CloudFormation linter) when it is installed; under CI=true it must be. */
-function cfnLintAvailable() {
-  const found = spawnSync('cfn-lint', ['--version']).status === 0;
-  if (!found && process.env.CI === 'true') throw new Error('cfn-lint is not on PATH: CI needs it for the template');
-  if (!found) console.warn('skipping the cfn-lint run: cfn-lint is not on PATH');
-  return found;
-}
 
 /** The lines of one top-level resource of the template, up to the next one. */
 function resource(name: string) {
@@ -29,7 +22,8 @@ describe('deploy/eventbridge/cloudformation.yaml', () => {
     expect(queue).toMatch(/^ {4}UpdateReplacePolicy: Retain$/m);
   });
 
-  it.skipIf(!cfnLintAvailable())('passes cfn-lint with its informational rules too', () => {
+  const cfnLint = toolAvailable('cfn-lint', 'the lint of the CloudFormation template');
+  it.skipIf(!cfnLint)('passes cfn-lint with its informational rules too', () => {
     const args = ['--include-checks', 'I', '--format', 'json', '--', TEMPLATE];
     const run = spawnSync('cfn-lint', args, { encoding: 'utf8' });
     expect(JSON.parse(run.stdout)).toEqual([]);

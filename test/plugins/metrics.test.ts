@@ -17,6 +17,7 @@ const FAMILIES = [
   { name: 'ingest_batch_size', type: 'histogram', after: 'ingest' },
   { name: 'ingest_sink_write_duration_seconds', type: 'histogram', after: 'ingest' },
   { name: 'ingest_pending_events', type: 'gauge' },
+  { name: 'ingest_queue_max', type: 'gauge' },
 ] as const;
 
 const envelope = {
@@ -75,6 +76,13 @@ describe('GET /metrics', () => {
       const sample = type === 'histogram' ? `${name}_count` : name;
       expect(text, name).toMatch(new RegExp(`^${sample}(\\{[^}]*\\})? [1-9]`, 'm'));
     }
+  });
+
+  it('reports INGEST_QUEUE_MAX as ingest_queue_max, the bound the pending queue is alerted against', async () => {
+    const bounded = await buildTestApp({ INGEST_QUEUE_MAX: '123' });
+    const body = (await bounded.inject('/metrics')).body;
+    await bounded.close();
+    expect(body).toMatch(/^ingest_queue_max 123$/m);
   });
 
   it('exposes the process metrics', () => {
