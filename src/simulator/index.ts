@@ -61,6 +61,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setLatency: (backend, ms) => state.setLatency(backend, ms),
     configure: (o) => state.configure(o),
     revokeTokens: () => state.revokeTokens(),
+    deleteUsers: (ids) => { for (const id of ids) state.deletedUsers.add(id); },
     rateLimitStats: () => state.apiLimit.snapshot(),
     hits: (backend) => state.hits[backend],
     requests: (backend) => state.log[backend].slice(),

@@ -75,6 +75,7 @@ export class SimState {
   log = perBackend<SimRequest[]>(() => []);
   collected: unknown[] = [];
   readonly apiLimit = new ApiRateLimit();
+  deletedUsers = new Set<string>();
   /** token -> expiry (epoch ms), Genesys's and Salesforce's apart: neither API takes the other's. */
   tokens = new Map<string, number>();
   salesforceTokens = new Map<string, number>();
@@ -169,6 +170,7 @@ export class SimState {
     this.collected = [];
     this.latency = perBackend(() => this.settings.latencyMs);
     this.apiLimit.reset();
+    this.deletedUsers = new Set();
   }
 
   /** Resolves true after ms, or false if the simulator closes first (so handlers just stop). */

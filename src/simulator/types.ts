@@ -20,7 +20,10 @@ export interface Fault {
 export interface SimRequest {
   backend: Backend;
   method: string;
+  /** As sent: path and query string, repeated parameters included. */
+  url: string;
   path: string;
+  /** The query parameters; a repeated one holds its last value. */
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
@@ -73,6 +76,8 @@ export interface Simulator {
   rateLimitStats(): RateLimitStats;
   /** Every access token issued so far (Genesys and Salesforce) is refused from now on: a 401. */
   revokeTokens(): void;
+  /** Users deleted from now until reset(): 404 singly, left out of bulk answers. */
+  deleteUsers(ids: string[]): void;
   hits(backend: Backend): number;
   requests(backend: Backend): SimRequest[];
   collected(): unknown[];

@@ -61,6 +61,9 @@ export function buildUser(id: string, expand: ReadonlySet<string>): Record<strin
   return user;
 }
 
+/** Every id is a user, except those starting with "missing" and those deleted since the last reset. */
+const exists = (ctx: Ctx, id: string) => !id.startsWith('missing') && !ctx.state.deletedUsers.has(id);
+
 /** The listing of GET /api/v2/users?id=…&id=… (the SDK's UserEntityListing): the known users asked for, paged. */
 function handleBulk(ctx: Ctx): void {
   const params = new URLSearchParams((ctx.req.url ?? '').split('?')[1] ?? '');
@@ -77,7 +80,7 @@ function handleBulk(ctx: Ctx): void {
     return genesysError(ctx, 400, 'bad.request', 'pageSize must be 1-500 and pageNumber >= 1.');
   }
   const expand = new Set(ctx.state.settings.bulkPresence ? list('expand') : []);
-  const known = ids.filter((id) => !id.startsWith('missing'));
+  const known = ids.filter((id) => exists(ctx, id));
   const entities = known.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((id) => buildUser(id, expand));
   const pageCount = Math.ceil(known.length / pageSize);
   const uri = (page: number) => `/api/v2/users?pageSize=${pageSize}&pageNumber=${page}`;
@@ -115,7 +118,7 @@ export function handleUsers(ctx: Ctx): void {
   } catch {
     return genesysError(ctx, 400, 'bad.request', 'The user id is not a valid URL component.');
   }
-  if (id.startsWith('missing')) {
+  if (!exists(ctx, id)) {
     return genesysError(ctx, 404, 'not.found', `The requested user ${id} was not found.`);
   }
   const expand = new Set((ctx.query.expand ?? '').split(',').map((s) => s.trim()));

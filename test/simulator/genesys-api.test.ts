@@ -49,6 +49,15 @@ describe('GET /api/v2/users?id=…', () => {
     expect((await listUsers('id=u-1', 'not-a-token')).status).toBe(401);
   });
 
+  it('forgets deleted users, singly and in bulk, until reset', async () => {
+    sim.deleteUsers(['u-2']);
+    const listing = (await (await listUsers('id=u-1&id=u-2')).json()) as { entities: { id: string }[]; total: number };
+    expect([listing.entities.map((u) => u.id), listing.total]).toEqual([['u-1'], 1]);
+    expect((await getUser(sim, tok, 'u-2')).status).toBe(404);
+    sim.reset();
+    expect((await getUser(sim, tok, 'u-2')).status).toBe(200);
+  });
+
   it('leaves presence and routing status out of bulk answers when bulkPresence is off, not single ones', async () => {
     sim.configure({ bulkPresence: false });
     const listing = (await (await listUsers(`id=u-1&${EXPAND}`)).json()) as { entities: Record<string, unknown>[] };
