@@ -55,6 +55,34 @@ describe('the budget', () => {
     expect(await lookup(post, 'u-3')).toMatchObject({ status: 'ok', stale: false, id: 'u-3' });
     expect(t.sim.hits('users')).toBe(3);
   });
+
+  it('counts every attempt, retries included', async () => {
+    const { clock, advance } = manualClock();
+    const { post, metric } = await setup({ GENESYS_RATE_LIMIT_PER_MINUTE: '2' }, { clock });
+    t.sim.setFault('users', { kind: 'status', status: 429, retryAfter: { seconds: 1, format: 'seconds' }, times: 1 });
+    const first = lookup(post, 'u-1'); // 1 s fits its 1.5 s budget: retried once the pause is over
+    await until(async () => (await metric('outbound_retries_total', { target: 'genesys', reason: '429' })) === 1, 'the retry');
+    await advance(1000);
+    expect((await first).status).toBe('ok');
+    expect((await lookup(post, 'u-2')).error).toMatch(/^genesys calls are held: the budget of 2 requests a minute is spent/);
+    expect(t.sim.hits('users')).toBe(2);
+    expect(await metric('genesys_api_requests_total', { request: 'users_bulk', outcome: 'rate_limited' })).toBe(1);
+    expect(await metric('genesys_api_requests_total', { request: 'users_bulk', outcome: 'ok' })).toBe(1);
+  });
+
+  it('keeps a tenth of the budget from the refresh-ahead for the lookups that have nothing cached', async () => {
+    const { clock, advance } = manualClock();
+    const { post } = await setup({ GENESYS_RATE_LIMIT_PER_MINUTE: '10' }, { clock });
+    for (let i = 0; i < 9; i += 1) {
+      const answer = lookup(post, `u-${i}`);
+      if (!(await settled(answer))) await advance(375); // past the burst, misses wait for the pace
+      expect((await answer).status).toBe('ok');
+    }
+    await advance(55_000 - 8 * 375); // the first users are due for a refresh; one slot is left
+    expect(await lookup(post, 'late')).toMatchObject({ status: 'ok', stale: false });
+    expect(t.sim.requests('users').map((r) => new URLSearchParams(r.url.split('?')[1]).getAll('id').length))
+      .toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
 });
 
 describe('a 429 from Genesys', () => {
@@ -75,6 +103,17 @@ describe('a 429 from Genesys', () => {
     expect(await metric('genesys_api_pauses_total')).toBe(1);
     expect(await metric('genesys_api_requests_total', { request: 'users_bulk', outcome: 'rate_limited' })).toBe(1);
     expect(await metric('genesys_api_budget_refusals_total', { request: 'users_bulk', reason: 'paused' })).toBe(2);
+  });
+
+  it('pauses for at most five minutes, whatever the Retry-After', async () => {
+    const { clock, advance } = manualClock();
+    const { post } = await setup({ USER_KEEP_WARM_MS: '0' }, { clock });
+    t.sim.setFault('users', { kind: 'status', status: 429, retryAfter: { seconds: 86_400, format: 'seconds' }, times: 1 });
+    expect((await lookup(post, 'u-1')).status).toBe('rate_limited');
+    await advance(299_999);
+    expect((await lookup(post, 'u-1')).error).toBe('genesys calls are held: paused after a 429 (retry after 1 s)');
+    await advance(1);
+    expect((await lookup(post, 'u-1')).status).toBe('ok');
   });
 
   it('holds the refresh-ahead too while paused, and serves the cached users stale meanwhile', async () => {

@@ -16,10 +16,17 @@ import { parseListing, parseUser, TARGET, type UserRecord } from './model.js';
 export const MAX_BULK_IDS = 100;
 const BULK_PARAMETERS = `expand=presence&expand=routingStatus&pageSize=${MAX_BULK_IDS}`;
 
+export interface BulkAnswer {
+  users: Map<string, UserRecord>;
+  /** False when Genesys paged the answer: it then says nothing of the ids it left out. */
+  complete: boolean;
+}
+
+/** `reserve`: the budget slots the request must leave unspent (src/sources/genesys/rate-budget.ts). */
 export interface UsersApi {
   one(id: string, budget: Budget, reserve?: number): Promise<UserRecord>;
-  /** The users found among `ids` (at most 100); `complete` unless Genesys paged the answer. */
-  bulk(ids: readonly string[], budget: Budget): Promise<{ users: Map<string, UserRecord>; complete: boolean }>;
+  /** The users found among `ids`, at most 100. */
+  bulk(ids: readonly string[], budget: Budget, reserve?: number): Promise<BulkAnswer>;
 }
 
 export function createUsersApi(
@@ -55,10 +62,10 @@ export function createUsersApi(
       const url = `${settings.apiUrl}/api/v2/users/${encodeURIComponent(id)}?expand=presence,routingStatus`;
       return parseUser(await get<platformClient.Models.User>(url, 'user', budget, reserve));
     },
-    async bulk(ids, budget) {
+    async bulk(ids, budget, reserve) {
       const query = ids.map((id) => `id=${encodeURIComponent(id)}`).join('&');
       const url = `${settings.apiUrl}/api/v2/users?${query}&${BULK_PARAMETERS}`;
-      return parseListing(await get<platformClient.Models.UserEntityListing>(url, 'users_bulk', budget));
+      return parseListing(await get<platformClient.Models.UserEntityListing>(url, 'users_bulk', budget, reserve));
     },
   };
 }

@@ -21,6 +21,12 @@ export interface ApiGate {
 
 const seconds = (ms = 0) => Math.max(1, Math.ceil(ms / 1000));
 
+/**
+ * The longest pause a Retry-After sets: Genesys' limits count per minute, so a longer one is not
+ * about them, and a wrong header must not hold every lookup for hours; past it one request tries.
+ */
+export const MAX_PAUSE_MS = 5 * 60_000;
+
 function refusalError(limit: number, { reason, retryInMs }: Extract<Admission, { ok: false }>) {
   const after = `retry after ${seconds(retryInMs)} s`;
   if (reason === 'paused') return upstream.held(TARGET, `paused after a 429 (${after})`);
@@ -51,7 +57,7 @@ export function createApiGate(budget: RateBudget, deps: { metrics: Metrics; log:
           if (error?.code !== 'UPSTREAM_RATE_LIMITED' || !retryAfterMs) return;
           metrics.genesysPauses.inc();
           log.warn({ retryAfterMs }, 'Genesys answered 429: every Genesys API request is paused until its Retry-After');
-          void budget.pause(retryAfterMs);
+          void budget.pause(Math.min(retryAfterMs, MAX_PAUSE_MS));
         },
       };
     },

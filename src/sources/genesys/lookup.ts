@@ -25,8 +25,8 @@ export interface UserLoaderDeps {
   metrics: Metrics;
   /** The entry held for an id, however old. */
   peek(id: string): Entry | undefined;
-  /** Budget slots a single lookup leaves to the bulk requests. */
-  singleReserve: number;
+  /** Budget slots each kind of optional request leaves to the misses (src/sources/genesys/rate-budget.ts). */
+  reserve: { refresh: number; single: number };
 }
 
 export type UserLoader = (ids: string[], reason: Reason, budget: Budget) => Promise<Map<string, Entry | UpstreamError>>;
@@ -40,7 +40,7 @@ export function createUserLoader(deps: UserLoaderDeps): UserLoader {
     let { user } = record;
     if (reason === 'miss' || !known?.presence) {
       try {
-        const single = await api.one(user.id, budget, deps.singleReserve);
+        const single = await api.one(user.id, budget, deps.reserve.single);
         if (single.expanded) {
           metrics.genesysPresenceMissing.inc({ resolution: 'fetched' });
           return { user: single.user, current: true };
@@ -59,7 +59,7 @@ export function createUserLoader(deps: UserLoaderDeps): UserLoader {
 
   return async (ids, reason, budget) => {
     metrics.genesysBulkSize.observe({ reason }, ids.length);
-    const answer = await api.bulk(ids, budget);
+    const answer = await api.bulk(ids, budget, reason === 'refresh' ? deps.reserve.refresh : 0);
     const results = new Map<string, Entry | UpstreamError>();
     const lacking: UserRecord[] = [];
     for (const id of ids) {

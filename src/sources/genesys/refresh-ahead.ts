@@ -24,6 +24,8 @@ export interface RefreshAheadOptions {
   loading(id: string): boolean;
   /** Refreshes up to 100 users with one request; rejects when it could not. */
   refresh(ids: string[]): Promise<void>;
+  /** Called at every tick, before the refreshes. */
+  onTick(): void;
 }
 
 export interface RefreshAhead {
@@ -61,6 +63,7 @@ export function createRefreshAhead(opts: RefreshAheadOptions): RefreshAhead {
   }
 
   async function tick() {
+    opts.onTick();
     const ids = due(clock.now());
     for (let i = 0; i < ids.length && !closed; i += MAX_BULK_IDS) {
       const refreshed = await opts.refresh(ids.slice(i, i + MAX_BULK_IDS)).then(() => true, () => false);

@@ -33,6 +33,13 @@ export function missPace(settings: UserCacheSettings): Pace {
   return { intervalMs, burst: Math.max(1, Math.round(2000 / intervalMs)), maxWaitMs: settings.timeoutMs / 4 };
 }
 
+/**
+ * What optional requests leave of the budget to the misses, whose callers have nothing else: a
+ * refresh leaves a tenth (a user past its TTL is still answered, stale), a single lookup of a
+ * presence that a bulk answer left out leaves half (the user is answered without it, flagged).
+ */
+const reserves = (limit: number) => ({ refresh: Math.floor(limit / 10), single: Math.floor(limit / 2) });
+
 /** Refresh-ahead needs a TTL with room to refresh in: a tick (TTL/10, at most 5 s) plus a request's timeout. */
 export function refreshTiming(settings: UserCacheSettings) {
   if (settings.keepWarmMs === 0 || settings.cacheTtlMs < 4 * settings.timeoutMs) return undefined;
@@ -57,7 +64,7 @@ export function createUserCache(
 
   const loadUsers = createUserLoader({
     api: deps.api, metrics: deps.metrics, peek: (id) => cache.peek(id),
-    singleReserve: Math.floor(settings.rateLimitPerMinute / 2),
+    reserve: reserves(settings.rateLimitPerMinute),
   });
   const batcher = createBatcher<Entry>({
     clock, maxSize: MAX_BULK_IDS, pace: missPace(settings), run: (ids) => shared((b) => loadUsers(ids, 'miss', b)),
@@ -76,8 +83,8 @@ export function createUserCache(
     ...timing, clock, metrics: deps.metrics, keepWarmMs: settings.keepWarmMs, max: deps.max,
     freshForMs: (id) => (cache.peek(id) === NOT_FOUND ? undefined : cache.freshForMs(id)),
     loading: (id) => batcher.has(id),
+    onTick: () => deps.metrics.genesysBudgetRemaining.set(gate.budget.remaining()),
     refresh: async (ids) => {
-      deps.metrics.genesysBudgetRemaining.set(gate.budget.remaining());
       const results = await shared((b) => loadUsers(ids, 'refresh', b));
       // A lookup that started meanwhile stores its own answer; writing over it would cancel it.
       for (const [id, entry] of results) if (!(entry instanceof Error) && !batcher.has(id)) cache.set(id, entry);
