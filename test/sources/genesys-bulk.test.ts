@@ -30,15 +30,21 @@ describe('misses', () => {
   it('lets misses past the burst wait for the pace, then sends them together', async () => {
     const { clock, advance } = manualClock();
     // 300 a minute: misses may spend 240 of them, one request per 250 ms after a burst of 8.
-    const { post } = await setup({}, { clock });
+    const { post, metric } = await setup({}, { clock });
+    // A bulk request is counted in genesys_user_bulk_size as it leaves, in the same turn.
+    const sent = () => metric('genesys_user_bulk_size_count', { reason: 'miss' });
     for (let i = 0; i < 8; i += 1) expect((await lookup(post, `burst-${i}`)).status).toBe('ok');
-    expect(t.sim.hits('users')).toBe(8);
+    expect(await sent()).toBe(8);
     const answers = Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => lookup(post, id)));
-    expect(await settled(answers)).toBe(false);
+    // A cached user asked after them is answered once they have joined the batch, each request
+    // taking the same steps through the app.
+    expect((await lookup(post, 'burst-0')).stale).toBe(false);
+    expect(await sent()).toBe(8);
     await advance(249);
     expect(await settled(answers)).toBe(false);
-    expect(t.sim.hits('users')).toBe(8);
+    expect(await sent()).toBe(8);
     await advance(1);
+    expect(await sent()).toBe(9);
     expect((await answers).map((u) => u.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(t.sim.hits('users')).toBe(9);
     expect(ids(t.sim.requests('users')[8]!.url).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
@@ -68,9 +74,11 @@ describe('refresh-ahead', () => {
 
   it('stops refreshing a user not looked up within USER_KEEP_WARM_MS', async () => {
     const { clock, advance } = manualClock();
-    const { post } = await setup({ USER_KEEP_WARM_MS: '30000' }, { clock });
+    const { post, metric } = await setup({ USER_KEEP_WARM_MS: '30000' }, { clock });
     await lookup(post, 'u-1');
     await advance(60_001);
+    // A refresh would be counted as it left, during the advance.
+    expect(await metric('genesys_user_bulk_size_count', { reason: 'refresh' })).toBe(0);
     expect(t.sim.hits('users')).toBe(1);
     expect(await lookup(post, 'u-1')).toMatchObject({ status: 'ok', stale: false });
     expect(t.sim.hits('users')).toBe(2); // a miss: the entry had run out
