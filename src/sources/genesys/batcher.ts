@@ -1,7 +1,7 @@
 import type { Clock, ClockTimer } from '../../clock.js';
 
-// Misses share bulk requests (docs/genesys-data-actions.md, "Bulk lookups"). A miss joins the
-// batch that is forming; the batch leaves when it is full, or when the pace allows one more
+// Misses share bulk requests (docs/genesys-data-actions.md, "Bulk lookups and refresh-ahead").
+// A miss joins the batch that is forming; the batch leaves when it is full, or when the pace allows one more
 // request: at once (the same turn of the event loop, so every miss of that turn rides along)
 // while the pace has room, otherwise when it next has, and never later than `maxWaitMs`, which
 // is small next to a lookup's budget. The pace is a token bucket: a burst, then one request per

@@ -5,7 +5,7 @@ import type { UsersApi } from './api.js';
 import { TARGET, type UserData, type UserRecord } from './model.js';
 
 // From a bulk answer to what the cache keeps per user (docs/genesys-data-actions.md, "Bulk
-// lookups"). A user the complete answer leaves out does not exist for Genesys (deleted, inactive or
+// lookups and refresh-ahead"). A user the complete answer leaves out does not exist for Genesys (deleted, inactive or
 // a wrong id: the single lookup answers 404 for all three): it is kept as NOT_FOUND, so that it is
 // neither served from an older entry nor asked for again on every call. `expand` is best effort:
 // a user without presence or routing status is asked for singly when a caller waits for it or

@@ -2,8 +2,8 @@ import type { Clock, ClockTimer } from '../../clock.js';
 import type { Metrics } from '../../metrics.js';
 import { MAX_BULK_IDS } from './api.js';
 
-// Refresh-ahead (docs/genesys-data-actions.md, "Bulk lookups"): the users looked up within
-// USER_KEEP_WARM_MS are refreshed in bulk shortly before USER_CACHE_TTL_MS runs out, so a data
+// Refresh-ahead (docs/genesys-data-actions.md, "Bulk lookups and refresh-ahead"): the users
+// looked up within USER_KEEP_WARM_MS are refreshed in bulk shortly before USER_CACHE_TTL_MS runs out, so a data
 // action finds its agent in memory and fresh, and the requests grow with the number of active
 // agents divided by 100 per TTL, not with the number of calls. A tick looks at the kept-warm
 // users every `tickMs`; those with less than `leadMs` of freshness left (a tick plus the time a

@@ -12,10 +12,11 @@ import { createUserLoader, NOT_FOUND, type Entry } from './lookup.js';
 import { TARGET, type UserData } from './model.js';
 import { createRefreshAhead } from './refresh-ahead.js';
 
-// The user lookups as a data action sees them (docs/genesys-data-actions.md, "Bulk lookups"): the
-// read-through cache (coalescing, stale-if-error) whose misses share bulk requests, and the
-// refresh-ahead that keeps the recently used users fresh. A lookup that finds the API budget
-// spent or paused does not queue: it answers the cached user, stale, or `rate_limited` at once.
+// The user lookups as a data action sees them (docs/genesys-data-actions.md, "Bulk lookups and
+// refresh-ahead"): the read-through cache (coalescing, stale-if-error) whose misses share bulk
+// requests, and the refresh-ahead that keeps the recently used users fresh. A lookup that finds
+// the API budget spent or paused does not queue: it answers the cached user, stale, or
+// `rate_limited` at once.
 
 export interface UserCacheSettings {
   cacheTtlMs: number;
