@@ -51,6 +51,19 @@ describe('misses', () => {
   });
 });
 
+describe('closing', () => {
+  it('answers a miss still waiting for a bulk request when the app closes, instead of leaving it hanging', async () => {
+    const { clock } = manualClock();
+    const { app, post } = await setup({}, { clock });
+    for (let i = 0; i < 8; i += 1) await lookup(post, `burst-${i}`);
+    const waiting = lookup(post, 'late'); // past the burst: it waits for the pace, on a clock that stands still
+    await lookup(post, 'burst-0');
+    await app.close();
+    expect(await waiting).toMatchObject({ status: 'unavailable', error: 'genesys is unreachable' });
+    expect(t.sim.hits('users')).toBe(8);
+  });
+});
+
 describe('refresh-ahead', () => {
   it('refreshes the users looked up recently in one bulk request before their TTL runs out', async () => {
     const { clock, advance } = manualClock();

@@ -22,7 +22,7 @@ export interface Batcher<V> {
   load(key: string): Promise<V>;
   /** Whether `key` is waiting for a bulk request or in one now. */
   has(key: string): boolean;
-  /** Stops the timer; whoever still waits is told the batcher closed. */
+  /** Stops the timer; whoever still waits, or asks later, is told the batcher closed. */
   close(): void;
 }
 
@@ -42,6 +42,7 @@ export function createBatcher<V>(opts: {
   let refilledAt = clock.now();
   let timer: ClockTimer | undefined;
   let immediate: NodeJS.Immediate | undefined;
+  let closed = false;
 
   const refill = () => {
     const now = clock.now();
@@ -94,6 +95,7 @@ export function createBatcher<V>(opts: {
 
   return {
     load(key) {
+      if (closed) return Promise.reject(new Error('the user batcher closed'));
       return new Promise<V>((resolve, reject) => {
         const waiters = waiting.get(key);
         if (waiters) waiters.push({ resolve, reject });
@@ -104,9 +106,10 @@ export function createBatcher<V>(opts: {
     },
     has: (key) => waiting.has(key) || inFlight.has(key),
     close() {
+      closed = true;
       cancel();
-      const closed = new Error('the user batcher closed');
-      for (const waiters of waiting.values()) for (const w of waiters) w.reject(closed);
+      const error = new Error('the user batcher closed');
+      for (const waiters of waiting.values()) for (const w of waiters) w.reject(error);
       waiting = new Map();
     },
   };

@@ -28,7 +28,7 @@ export interface UserCacheSettings {
 /** Misses alone may spend 80% of the budget's pace: the rest is left to the refreshes. */
 const MISS_SHARE = 0.8;
 
-export function missPace(settings: UserCacheSettings): Pace {
+function missPace(settings: UserCacheSettings): Pace {
   const intervalMs = 60_000 / (settings.rateLimitPerMinute * MISS_SHARE);
   // A burst of about 2 s of the pace; the longest wait keeps most of a lookup's budget for the request.
   return { intervalMs, burst: Math.max(1, Math.round(2000 / intervalMs)), maxWaitMs: settings.timeoutMs / 4 };
@@ -42,7 +42,7 @@ export function missPace(settings: UserCacheSettings): Pace {
 const reserves = (limit: number) => ({ refresh: Math.floor(limit / 10), single: Math.floor(limit / 2) });
 
 /** Refresh-ahead needs a TTL with room to refresh in: a tick (TTL/10, at most 5 s) plus a request's timeout. */
-export function refreshTiming(settings: UserCacheSettings) {
+function refreshTiming(settings: UserCacheSettings) {
   if (settings.keepWarmMs === 0 || settings.cacheTtlMs < 4 * settings.timeoutMs) return undefined;
   const tickMs = Math.min(5000, settings.cacheTtlMs / 10);
   return { tickMs, leadMs: tickMs + settings.timeoutMs };
