@@ -8,6 +8,7 @@ import type { ScenarioReport } from './lib/report.js';
 import { writeResults } from './lib/report.js';
 import { compileBaselines, PRODUCTION_NODE_OPTIONS, ROOT, startSimulator } from './lib/stack.js';
 import { fanoutCache, fanoutNoCache } from './scenarios/fanout.js';
+import { genesysBudget } from './scenarios/genesys-budget.js';
 import { ingestFile, ingestPostgres } from './scenarios/ingest.js';
 import { lightLoadLatency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
@@ -19,6 +20,7 @@ const SCENARIOS: [string, (ctx: ScenarioContext) => Promise<ScenarioReport>][] =
   ['ingest-file', ingestFile],
   ['ingest-postgres', ingestPostgres],
   ['memory', memory],
+  ['genesys-budget', genesysBudget],
 ];
 
 const cfg = benchConfig;

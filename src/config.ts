@@ -49,7 +49,7 @@ const fields = z.object({
   INGEST_BODY_LIMIT_BYTES: d(int(1_048_576, 1024), 'request body limit (413 past it)'),
   INGEST_QUEUE_MAX: d(int(10_000, 1), 'events waiting for a sink write; past it 429 with `retry-after`'),
   REDIS_URL: d(optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
-    'when set, the dedup store and the rate-limit counters are shared through Redis'),
+    'when set, the dedup store, the rate-limit counters and the Genesys API budget are shared through Redis'),
   DEDUP_TTL_SECONDS: d(int(86_400, 1), 'how long a stored event key is remembered (EventBridge retries for 24 h)'),
   DEDUP_MAX_ENTRIES: d(int(500_000, 1), 'bound of the in-memory dedup store'),
   BATCH_MAX_SIZE: d(int(500, 1, 10_000), 'events per sink write at most'),

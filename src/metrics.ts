@@ -22,7 +22,45 @@ export function createMetrics() {
     pendingQueue: new Gauge({ ...r, name: 'ingest_pending_events', help: 'Events waiting for a sink write' }),
     // The bound ingest_pending_events is alerted against (deploy/prometheus/alerts.yaml), set by the receiver.
     queueMax: new Gauge({ ...r, name: 'ingest_queue_max', help: 'INGEST_QUEUE_MAX in force: past it, 429 QUEUE_FULL' }),
+    ...genesysMetrics(r),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The Genesys Platform API budget and the user cache that spends it (docs/genesys-data-actions.md). */
+function genesysMetrics(r: { registers: Registry[] }) {
+  return {
+    genesysRequests: new Counter({
+      ...r, name: 'genesys_api_requests_total', labelNames: ['request', 'outcome'],
+      help: 'Genesys Platform API requests sent (token requests apart), retries included, by request (users_bulk, '
+        + 'user) and outcome (ok, rate_limited, not_found, timeout, unavailable, error, unauthorized, bad_response)',
+    }),
+    genesysBudgetRemaining: new Gauge({
+      ...r, name: 'genesys_api_budget_remaining',
+      help: 'Requests GENESYS_RATE_LIMIT_PER_MINUTE still allows in the current window, as of the last request or '
+        + 'refresh tick (shared through Redis: as this replica last saw it)',
+    }),
+    genesysBudgetRefusals: new Counter({
+      ...r, name: 'genesys_api_budget_refusals_total', labelNames: ['request', 'reason'],
+      help: 'Genesys API requests not sent, by request and reason (spent: the budget; paused: after a 429; '
+        + 'store_unavailable: the shared budget in Redis cannot be reached)',
+    }),
+    genesysPauses: new Counter({
+      ...r, name: 'genesys_api_pauses_total', help: '429 answers whose Retry-After paused every Genesys API request',
+    }),
+    genesysBulkSize: new Histogram({
+      ...r, name: 'genesys_user_bulk_size', labelNames: ['reason'], buckets: [1, 2, 5, 10, 20, 50, 100],
+      help: 'Users asked for per bulk request, by reason (miss, refresh)',
+    }),
+    genesysRefreshLag: new Gauge({
+      ...r, name: 'genesys_user_refresh_lag_seconds',
+      help: 'How far past USER_CACHE_TTL_MS the most overdue kept-warm user is; 0 while refresh-ahead keeps up',
+    }),
+    genesysPresenceMissing: new Counter({
+      ...r, name: 'genesys_user_presence_missing_total', labelNames: ['resolution'],
+      help: 'Users a bulk answer gave without presence or routing status, by resolution (fetched: asked singly; '
+        + 'kept: the last known ones; unknown: none known)',
+    }),
+  };
+}

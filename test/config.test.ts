@@ -34,6 +34,17 @@ describe('configuration', () => {
     expect(c.sources[0]!.settings).toMatchObject({ apiUrl: 'https://api.mypurecloud.ie', loginUrl: 'http://127.0.0.1:9/' });
   });
 
+  it('reads the Genesys API budget and keep-warm time, with their defaults and bounds', () => {
+    const genesys = { ...keyed, GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's' };
+    expect(loadConfig(genesys).sources[0]!.settings).toMatchObject({ rateLimitPerMinute: 300, keepWarmMs: 600_000 });
+    const set = loadConfig({ ...genesys, GENESYS_RATE_LIMIT_PER_MINUTE: '600', USER_KEEP_WARM_MS: '0' });
+    expect(set.sources[0]!.settings).toMatchObject({ rateLimitPerMinute: 600, keepWarmMs: 0 });
+    expect(problemsOf({ ...genesys, GENESYS_RATE_LIMIT_PER_MINUTE: '0', USER_KEEP_WARM_MS: '-1' })).toEqual([
+      'GENESYS_RATE_LIMIT_PER_MINUTE: must be an integer from 1 to 100000',
+      'USER_KEEP_WARM_MS: must be an integer >= 0',
+    ]);
+  });
+
   it('splits key lists and user:password pairs, keeping colons inside passwords', () => {
     const c = loadConfig({ ...keyed, DATA_ACTION_API_KEYS: ' a, b ,,c', INGEST_BASIC_AUTH: 'eb:pa:ss,other:x' });
     expect(c.auth.dataActions.apiKeys).toEqual(['a', 'b', 'c']);

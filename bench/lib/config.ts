@@ -31,6 +31,10 @@ export const benchConfig = {
   /** Distinct events of the memory scenario (the target is stated for 1,000,000). */
   memoryEvents: Math.round(envNumber('BENCH_MEMORY_EVENTS', quick ? 100_000 : 1_000_000, 100)),
   memoryConnections: Math.round(envNumber('BENCH_MEMORY_CONNECTIONS', 16, 1)),
+  /** The Genesys budget scenario: seconds per side (one cold run each), data actions per second, distinct agents. */
+  genesysDurationS: envNumber('BENCH_GENESYS_DURATION_S', quick ? 25 : 60, 15),
+  genesysRate: envNumber('BENCH_GENESYS_RATE', 50, 1),
+  genesysAgents: Math.round(envNumber('BENCH_GENESYS_AGENTS', 500, 1)),
   /** Extra node flags given to the service AND every baseline, e.g. "--max-old-space-size=512". */
   nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   /** Write a --cpu-prof profile of each service process into bench/results/profiles/. */

@@ -22,6 +22,8 @@ export interface ScenarioReport {
   facts: [string, string][];
   targets: Target[];
   note?: string;
+  /** A scenario's own comparison, when req/s and latency are not what it is about. */
+  table?: { head: string[]; rows: string[][] };
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -49,6 +51,7 @@ export function renderMarkdown(meta: Record<string, unknown>, scenarios: Scenari
   for (const s of scenarios) {
     out.push('', `## ${s.id}. ${s.title} — ${s.status}`, '', `_${s.settings}_`, '');
     if (s.note) out.push(`> ${s.note}`, '');
+    if (s.table) out.push(...table(s.table.head, s.table.rows), '');
     if (s.sides.length > 0) out.push(...table(SIDE_HEAD, sideRows(s.sides)), '');
     for (const [k, v] of s.facts) out.push(`- ${k}: ${v}`);
     const samples = [...new Set(s.sides.flatMap((x) => x.rounds.flatMap((r) => r.errorSamples.map((e) => `${x.name}: ${e}`))))].slice(0, 5);

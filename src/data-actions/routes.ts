@@ -14,7 +14,7 @@ async function startSources(app: FastifyInstance, configured: readonly Configure
   const running: RunningSource[] = [];
   for (const { contract, start, timeoutMs } of configured) {
     const ctx: SourceContext = {
-      http, metrics, clock, log: app.log, cacheMaxEntries: config.cacheMaxEntries,
+      http, metrics, clock, log: app.log, cacheMaxEntries: config.cacheMaxEntries, redisUrl: config.redisUrl,
       breaker: () => new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock),
     };
     const source = await start(ctx);

@@ -24,6 +24,22 @@ export interface JsonRequest {
    * idempotent on the receiving side (the HTTP sink retries 429, 5xx and connection errors).
    */
   retryAllFailures?: boolean;
+  /** Sees every attempt, retries included: an API whose limit counts requests, not calls, admits each one. */
+  gate?: AttemptGate;
+}
+
+/** How one attempt ended: no error for a 2xx. */
+export interface AttemptOutcome {
+  error?: UpstreamError;
+  /** The answer's Retry-After, for a 429 or 503 that sent one. */
+  retryAfterMs?: number;
+}
+
+export interface AttemptGate {
+  /** Before each attempt: resolves to send it, rejects with an UpstreamError to send nothing (more). */
+  admit(budget: Budget): Promise<void>;
+  /** After each attempt that was sent. */
+  settled(outcome: AttemptOutcome): void;
 }
 
 export interface HttpClient {
@@ -101,14 +117,18 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     const { signal } = budget;
     const timedOut = () => upstream.timeout(req.target, budget);
     for (let n = 1; ; n++) {
+      if (req.gate) await req.gate.admit(budget);
       const started = budget.clock.now();
       let result: Attempt;
       try {
         result = await attempt(req, signal);
       } catch (err) {
-        if (signal.aborted) throw timedOut();
-        throw err;
+        if (!signal.aborted) throw err;
+        const error = timedOut();
+        req.gate?.settled({ error });
+        throw error;
       }
+      req.gate?.settled(result.ok ? {} : { error: result.error, retryAfterMs: result.retryAfterMs });
       if (result.ok) return { status: result.status, body: result.body as T };
       if (signal.aborted) throw timedOut();
       if (!result.retry || n >= req.retry.attempts) throw result.error;

@@ -59,6 +59,7 @@ export function handleControl(ctx: Ctx): void {
       state.configure(body as Parameters<typeof state.configure>[0]);
       return sendEmpty(ctx.res, 204);
     }
+    if (method === 'GET' && path === '/__sim/rate-limit') return sendJson(ctx.res, 200, state.apiLimit.snapshot());
     if (method === 'GET' && path.startsWith(REQUESTS_PREFIX)) {
       const backend = path.slice(REQUESTS_PREFIX.length);
       if (!isBackend(backend)) return bad(ctx, `unknown backend ${backend}`);

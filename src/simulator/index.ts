@@ -13,7 +13,9 @@ import { BACKENDS, type Backend, type Simulator, type SimulatorOptions } from '.
 import { handleUsers } from './users.js';
 import { handleVendors } from './vendors/index.js';
 
-export type { Backend, Fault, SimRequest, Simulator, SimulatorOptions, Tunable } from './types.js';
+export type {
+  Backend, Fault, RateLimitStats, SimRequest, Simulator, SimulatorOptions, Tunable,
+} from './types.js';
 
 const HANDLERS: Record<Backend, Handler> = {
   login: handleLogin,
@@ -59,6 +61,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setLatency: (backend, ms) => state.setLatency(backend, ms),
     configure: (o) => state.configure(o),
     revokeTokens: () => state.revokeTokens(),
+    deleteUsers: (ids) => { for (const id of ids) state.deletedUsers.add(id); },
+    rateLimitStats: () => state.apiLimit.snapshot(),
     hits: (backend) => state.hits[backend],
     requests: (backend) => state.log[backend].slice(),
     collected: () => state.collected.slice(),

@@ -45,7 +45,8 @@ async function pipeline(
   if (control) return handleControl(ctx);
 
   if (state.settings.recordRequests) {
-    state.log[backend].push({ backend, method, path, query, headers: req.headers, body, at: Date.now() });
+    const url = req.url ?? path;
+    state.log[backend].push({ backend, method, url, path, query, headers: req.headers, body, at: Date.now() });
   }
 
   const delay = state.latency[backend] + (fault?.latencyMs ?? 0);

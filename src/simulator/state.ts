@@ -1,5 +1,6 @@
 // Mutable state shared by all backend servers of one simulator instance: faults, latency,
 // counters, the request log, collected events and issued tokens.
+import { ApiRateLimit } from './rate-limit.js';
 import { BACKENDS, type Backend, type Fault, type SimRequest, type SimulatorOptions, type Tunable } from './types.js';
 
 export interface Settings {
@@ -20,10 +21,15 @@ export interface Settings {
   vendorItemsPerCustomer: number;
   vendorPageMax: number;
   vendorLinkOrigin: string;
+  /** Platform API requests allowed per 60 s for the OAuth client; 0 = no limit. */
+  apiRateLimitPerMinute: number;
+  /** Whether bulk user answers honour `expand` (Genesys resolves it "with a best effort approach"). */
+  bulkPresence: boolean;
 }
 
 const COUNTS = [
   'ordersPerCustomer', 'ordersPageMax', 'tokenTtlSeconds', 'vendorItemsPerCustomer', 'vendorPageMax',
+  'apiRateLimitPerMinute',
 ] as const;
 /** Page sizes of at least 1: a page of 0 would never end a paging client. */
 const PAGES = new Set<string>(['ordersPageMax', 'vendorPageMax']);
@@ -68,6 +74,8 @@ export class SimState {
   hits = perBackend(() => 0);
   log = perBackend<SimRequest[]>(() => []);
   collected: unknown[] = [];
+  readonly apiLimit = new ApiRateLimit();
+  deletedUsers = new Set<string>();
   /** token -> expiry (epoch ms), Genesys's and Salesforce's apart: neither API takes the other's. */
   tokens = new Map<string, number>();
   salesforceTokens = new Map<string, number>();
@@ -94,7 +102,10 @@ export class SimState {
       vendorItemsPerCustomer: opts.vendorItemsPerCustomer ?? 5,
       vendorPageMax: opts.vendorPageMax ?? 2,
       vendorLinkOrigin: opts.vendorLinkOrigin ?? '',
+      apiRateLimitPerMinute: 0,
+      bulkPresence: true,
     };
+    this.configure({ apiRateLimitPerMinute: opts.apiRateLimitPerMinute, bulkPresence: opts.bulkPresence });
     this.latency = perBackend(() => this.settings.latencyMs);
   }
 
@@ -139,6 +150,11 @@ export class SimState {
       }
       this.settings.vendorLinkOrigin = origin === '' ? '' : new URL(origin).origin;
     }
+    if (opts.apiRateLimitPerMinute !== undefined) this.apiLimit.setLimit(opts.apiRateLimitPerMinute);
+    if (opts.bulkPresence !== undefined) {
+      if (typeof opts.bulkPresence !== 'boolean') throw new Error('bulkPresence must be a boolean');
+      this.settings.bulkPresence = opts.bulkPresence;
+    }
   }
 
   /** Not part of reset(): tests that reset between cases keep their cached tokens valid. */
@@ -153,6 +169,8 @@ export class SimState {
     this.log = perBackend<SimRequest[]>(() => []);
     this.collected = [];
     this.latency = perBackend(() => this.settings.latencyMs);
+    this.apiLimit.reset();
+    this.deletedUsers = new Set();
   }
 
   /** Resolves true after ms, or false if the simulator closes first (so handlers just stop). */

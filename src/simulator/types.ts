@@ -1,5 +1,8 @@
 // Public types of the simulator. Other modules (tests, demo, bench) code against these,
 // so they mirror the agreed API exactly; index.ts re-exports them.
+import type { RateLimitStats } from './rate-limit.js';
+
+export type { RateLimitStats };
 
 /** `vendors` serves Salesforce, HubSpot and Zendesk under their own paths (src/simulator/vendors/). */
 export type Backend = 'login' | 'users' | 'crm' | 'orders' | 'collector' | 'vendors';
@@ -17,7 +20,10 @@ export interface Fault {
 export interface SimRequest {
   backend: Backend;
   method: string;
+  /** As sent: path and query string, repeated parameters included. */
+  url: string;
   path: string;
+  /** The query parameters; a repeated one holds its last value. */
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
@@ -50,11 +56,15 @@ export interface SimulatorOptions {
    * check that a client does not carry its credentials there.
    */
   vendorLinkOrigin?: string;
+  /** Platform API requests per 60 s for the OAuth client, past which 429 + Retry-After; 0 (default) = none. */
+  apiRateLimitPerMinute?: number;
+  /** false: bulk user answers leave out presence and routingStatus whatever `expand` asks (default true). */
+  bulkPresence?: boolean;
 }
 
 /** What configure() changes on a running simulator. */
 export type Tunable = 'ordersPerCustomer' | 'ordersPageMax' | 'tokenTtlSeconds'
-  | 'vendorItemsPerCustomer' | 'vendorPageMax' | 'vendorLinkOrigin';
+  | 'vendorItemsPerCustomer' | 'vendorPageMax' | 'vendorLinkOrigin' | 'apiRateLimitPerMinute' | 'bulkPresence';
 
 export interface Simulator {
   urls: { genesysLogin: string; genesysApi: string; crm: string; orders: string; collector: string; vendors: string };
@@ -62,8 +72,12 @@ export interface Simulator {
   clearFaults(): void;
   setLatency(backend: Backend | 'all', ms: number): void;
   configure(opts: Partial<Pick<SimulatorOptions, Tunable>>): void;
+  /** What the Platform API limit received and refused since it was set or the last reset(). */
+  rateLimitStats(): RateLimitStats;
   /** Every access token issued so far (Genesys and Salesforce) is refused from now on: a 401. */
   revokeTokens(): void;
+  /** Users deleted from now until reset(): 404 singly, left out of bulk answers. */
+  deleteUsers(ids: string[]): void;
   hits(backend: Backend): number;
   requests(backend: Backend): SimRequest[];
   collected(): unknown[];

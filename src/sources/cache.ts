@@ -15,6 +15,12 @@ import type { Cached } from './definition.js';
 export interface ReadThroughCache<V> {
   /** Waits for the (possibly shared) backend call at most until the caller's budget ends. */
   get(key: string, budget: Budget): Promise<Cached<V>>;
+  /** The value held for `key`, however old, without counting a lookup; undefined when none is. */
+  peek(key: string): V | undefined;
+  /** Holds a value loaded another way (a bulk refresh), fresh for the TTL from now. */
+  set(key: string, value: V): void;
+  /** Ms until `key` goes stale (negative once it has); undefined when nothing is held. */
+  freshForMs(key: string): number | undefined;
 }
 
 export interface CacheOptions<V> {
@@ -82,5 +88,8 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         return { value: last, stale: true };
       }
     },
+    peek: (key) => cache.peek(key, { allowStale: true }),
+    set: (key, value) => void cache.set(key, value),
+    freshForMs: (key) => (cache.peek(key, { allowStale: true }) === undefined ? undefined : cache.getRemainingTTL(key)),
   };
 }

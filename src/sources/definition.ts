@@ -35,6 +35,8 @@ export interface SourceContext {
   log: FastifyBaseLogger;
   /** CACHE_MAX_ENTRIES: the bound of every source's cache. */
   cacheMaxEntries: number;
+  /** REDIS_URL, when the replicas share state through Redis. */
+  redisUrl?: string;
   /** A circuit breaker named after the source (CIRCUIT_* variables). */
   breaker(): CircuitBreaker;
 }

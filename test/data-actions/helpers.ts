@@ -51,6 +51,7 @@ export function withSimulator() {
     sim?.reset();
     sim?.configure({
       ordersPerCustomer: 7, ordersPageMax: 10, tokenTtlSeconds: 86_400, vendorItemsPerCustomer: 5, vendorPageMax: 2, vendorLinkOrigin: '',
+      apiRateLimitPerMinute: 0, bulkPresence: true,
     });
   });
   afterAll(async () => sim?.close());

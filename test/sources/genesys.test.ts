@@ -102,7 +102,8 @@ it('keeps serving with the token in hand while its early refresh is slow, instea
   // A 10-minute token is refreshed 1 minute before expiry (min(60 s, 10% of its life)).
   t.sim.configure({ tokenTtlSeconds: 600 });
   const { clock, advance } = manualClock();
-  const { post } = await setup({ GENESYS_TIMEOUT_MS: '800' }, { clock });
+  // No refresh-ahead: nine minutes pass in one step, faster than any refresh could answer.
+  const { post } = await setup({ GENESYS_TIMEOUT_MS: '800', USER_KEEP_WARM_MS: '0' }, { clock });
   expect((await post('genesys-user', { userId: 'u-1' })).json().user.status).toBe('ok');
   expect(t.sim.hits('login')).toBe(1);
 

@@ -2,61 +2,27 @@ import { createRequire } from 'node:module';
 import type platformClient from 'purecloud-platform-client-v2';
 import { z } from 'zod';
 import { int, optional, retryPolicy, retryProblems, retryVariables, text, url } from '../../env.js';
-import type { Budget } from '../../http/budget.js';
-import { upstream, UpstreamError } from '../../http/errors.js';
-import { createReadThroughCache } from '../cache.js';
 import { defineSource } from '../definition.js';
-import { required, textField, userId } from '../fields.js';
+import { required, userId } from '../fields.js';
+import { createUsersApi } from './api.js';
+import { createApiGate } from './gate.js';
 import { createTokenSource } from './login.js';
+import { emptyUser, TARGET, userData } from './model.js';
+import { memoryRateBudget } from './rate-budget.js';
+import { redisRateBudget } from './rate-budget-redis.js';
+import { createUserCache } from './user-cache.js';
 
-// The Genesys Cloud user (agent): GET {GENESYS_API_URL}/api/v2/users/{userId}?expand=presence,routingStatus
-// with a client-credentials token (docs/contract.md, "Genesys Cloud user"), through the service's
-// own transport (budget, 1 MiB, Retry-After) rather than the SDK's UsersApi (docs/decisions.md).
-// The SDK types the answer and lists the regions.
+// The Genesys Cloud user (agent), looked up with a client-credentials token (docs/genesys-data-actions.md):
+// in bulk, cached and refreshed ahead, every Platform API request within the client-side budget
+// GENESYS_RATE_LIMIT_PER_MINUTE, shared through Redis when REDIS_URL is set.
 
-const TARGET = 'genesys';
+/** Genesys counts requests per minute; a request taken at t may reach it up to GENESYS_TIMEOUT_MS later. */
+const GENESYS_WINDOW_MS = 60_000;
 
 // The region list is the SDK's own, read only when GENESYS_REGION is set: the SDK is large, and a
 // replica that never talks to Genesys should not load it.
 const regions = () => new Set(Object.values(
   (createRequire(import.meta.url)('purecloud-platform-client-v2') as typeof platformClient).PureCloudRegionHosts));
-
-export const userData = z.object({
-  id: textField('Genesys user id', '6a3af858-942f-489d-9700-5f9bcdcdae9b'),
-  name: textField('Display name', 'Jane Agent'),
-  email: textField('Email', 'jane@example.com'),
-  department: textField('Department', 'Support'),
-  title: textField('Job title', 'Senior Agent'),
-  presence: textField('System presence, e.g. Available', 'Available'),
-  routingStatus: textField('ACD routing status, e.g. IDLE', 'IDLE'),
-});
-export type UserData = z.infer<typeof userData>;
-
-const nullableText = z.string().nullish();
-const rawUser = z.object({
-  id: z.string(),
-  name: nullableText,
-  email: nullableText,
-  department: nullableText,
-  title: nullableText,
-  presence: z.object({ presenceDefinition: z.object({ systemPresence: nullableText }).nullish() }).nullish(),
-  routingStatus: z.object({ status: nullableText }).nullish(),
-});
-
-function toUser(body: platformClient.Models.User): UserData {
-  const parsed = rawUser.safeParse(body);
-  if (!parsed.success) throw upstream.badResponse(TARGET, 'an answer that is not a Genesys user');
-  const u = parsed.data;
-  return {
-    id: u.id,
-    name: u.name ?? '',
-    email: u.email ?? '',
-    department: u.department ?? '',
-    title: u.title ?? '',
-    presence: u.presence?.presenceDefinition?.systemPresence ?? '',
-    routingStatus: u.routingStatus?.status ?? '',
-  };
-}
 
 export default defineSource({
   name: 'user',
@@ -66,7 +32,7 @@ export default defineSource({
   target: TARGET,
   inputs: { userId: required(userId) },
   data: userData,
-  empty: { id: '', name: '', email: '', department: '', title: '', presence: '', routingStatus: '' } satisfies UserData,
+  empty: emptyUser,
   env: {
     GENESYS_REGION: optional(z.string().superRefine((region, ctx) => {
       const known = regions();
@@ -80,7 +46,15 @@ export default defineSource({
     GENESYS_LOGIN_URL: url.meta({ description: 'login base URL, default `https://login.<region>`' }),
     GENESYS_TIMEOUT_MS: int(1500, 50, 60_000).meta({ description: 'budget of the user source, retries included' }),
     ...retryVariables('GENESYS'),
+    // The OAuth client's `client.credentials.token.rate.per.minute` (300 unless raised by Genesys).
+    GENESYS_RATE_LIMIT_PER_MINUTE: int(300, 1, 100_000).meta({
+      description: 'Platform API requests sent in any minute, retries included (token requests apart); per process, '
+        + 'or shared by the replicas through Redis when `REDIS_URL` is set',
+    }),
     USER_CACHE_TTL_MS: int(60_000, 0).meta({ description: 'freshness of a cached user' }),
+    USER_KEEP_WARM_MS: int(600_000, 0).meta({
+      description: 'users looked up within this time are refreshed in bulk before their TTL runs out; `0`: off',
+    }),
   },
   check(env) {
     const problems = retryProblems(env, 'GENESYS');
@@ -99,53 +73,31 @@ export default defineSource({
       loginUrl: env.GENESYS_LOGIN_URL ?? `https://login.${env.GENESYS_REGION}`,
       timeoutMs: env.GENESYS_TIMEOUT_MS,
       retry: retryPolicy(env, 'GENESYS'),
+      rateLimitPerMinute: env.GENESYS_RATE_LIMIT_PER_MINUTE,
       cacheTtlMs: env.USER_CACHE_TTL_MS,
+      keepWarmMs: env.USER_KEEP_WARM_MS,
     };
   },
   timeoutMs: (settings) => settings.timeoutMs,
-  create(settings, ctx) {
-    const { http, clock } = ctx;
+  async create(settings, ctx) {
+    const { clock, log } = ctx;
+    const budgetSettings = { limit: settings.rateLimitPerMinute, windowMs: GENESYS_WINDOW_MS + settings.timeoutMs };
+    const budget = ctx.redisUrl
+      ? await redisRateBudget({ ...budgetSettings, url: ctx.redisUrl, clientId: settings.clientId }, { clock, log })
+      : memoryRateBudget(budgetSettings, clock);
+    const gate = createApiGate(budget, ctx);
     const tokens = createTokenSource(settings, ctx);
-    const breaker = ctx.breaker();
-
-    async function getUser(id: string, token: string, budget: Budget) {
-      const { body } = await http.requestJson<platformClient.Models.User>({
-        target: TARGET,
-        method: 'GET',
-        url: `${settings.apiUrl}/api/v2/users/${encodeURIComponent(id)}?expand=presence,routingStatus`,
-        headers: { authorization: `Bearer ${token}` },
-        retry: settings.retry,
-        budget,
-      });
-      return toUser(body);
-    }
-
-    async function fetchUser(id: string, budget: Budget) {
-      const token = await tokens.get(budget);
-      try {
-        return await getUser(id, token, budget);
-      } catch (err) {
-        if (!(err instanceof UpstreamError && err.status === 401)) throw err;
-        // A token can be revoked before its expiry (client secret rotated, OAuth client changed):
-        // log in once more and retry once; a second 401 means the credentials themselves are refused.
-        tokens.invalidate(token);
-        return getUser(id, await tokens.get(budget), budget);
-      }
-    }
-
-    const cache = createReadThroughCache<UserData>({
-      name: 'genesys-user',
-      target: TARGET,
-      ttlMs: settings.cacheTtlMs,
-      timeoutMs: settings.timeoutMs,
-      max: ctx.cacheMaxEntries,
-      metrics: ctx.metrics,
-      clock,
-      load: (id, budget) => breaker.run(() => fetchUser(id, budget)),
+    const api = createUsersApi(settings, { http: ctx.http, tokens, gate });
+    const users = createUserCache(settings, {
+      api, gate, breaker: ctx.breaker(), clock, metrics: ctx.metrics, max: ctx.cacheMaxEntries,
     });
     return {
-      load: (inputs, budget) => cache.get(String(inputs.userId), budget),
+      load: (inputs, budget) => users.get(String(inputs.userId), budget),
       readiness: { 'genesys-login': (budget) => tokens.get(budget).then(() => undefined) },
+      async close() {
+        users.close();
+        await gate.budget.close();
+      },
     };
   },
 });
