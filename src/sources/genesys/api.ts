@@ -4,7 +4,7 @@ import type { HttpClient } from '../../http/client.js';
 import { UpstreamError } from '../../http/errors.js';
 import type { RetryPolicy } from '../../http/retry.js';
 import type { ApiGate, ApiRequest } from './gate.js';
-import type { TokenSource } from './login.js';
+import type { TokenSource } from '../../http/oauth2.js';
 import { parseListing, parseUser, TARGET, type UserRecord } from './model.js';
 
 // The two user requests of the Platform API, through the service's own transport (budget, 1 MiB,

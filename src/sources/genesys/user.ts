@@ -6,7 +6,7 @@ import { defineSource } from '../definition.js';
 import { required, userId } from '../fields.js';
 import { createUsersApi } from './api.js';
 import { createApiGate } from './gate.js';
-import { createTokenSource } from './login.js';
+import { createTokenSource } from '../../http/oauth2.js';
 import { emptyUser, TARGET, userData } from './model.js';
 import { memoryRateBudget } from './rate-budget.js';
 import { redisRateBudget } from './rate-budget-redis.js';
@@ -86,7 +86,11 @@ export default defineSource({
       ? await redisRateBudget({ ...budgetSettings, url: ctx.redisUrl, clientId: settings.clientId }, { clock, log })
       : memoryRateBudget(budgetSettings, clock);
     const gate = createApiGate(budget, ctx);
-    const tokens = createTokenSource(settings, ctx);
+    // The client-credentials login (docs/decisions.md): expires_in is required in Genesys' answer.
+    const tokens = createTokenSource({
+      target: 'genesys login', tokenUrl: `${settings.loginUrl}/oauth/token`, clientId: settings.clientId,
+      clientSecret: settings.clientSecret, timeoutMs: settings.timeoutMs, retry: settings.retry,
+    }, ctx);
     const api = createUsersApi(settings, { http: ctx.http, tokens, gate });
     const users = createUserCache(settings, {
       api, gate, breaker: ctx.breaker(), clock, metrics: ctx.metrics, max: ctx.cacheMaxEntries,
