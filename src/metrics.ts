@@ -41,6 +41,9 @@ function genesysMetrics(r: { registers: Registry[] }) {
       help: 'Requests GENESYS_RATE_LIMIT_PER_MINUTE still allows in the current window, as of the last request or '
         + 'refresh tick (shared through Redis: as this replica last saw it)',
     }),
+    genesysBudgetLimit: new Gauge({
+      ...r, name: 'genesys_api_budget_limit', help: 'GENESYS_RATE_LIMIT_PER_MINUTE: Genesys API requests allowed per window',
+    }),
     genesysBudgetRefusals: new Counter({
       ...r, name: 'genesys_api_budget_refusals_total', labelNames: ['request', 'reason'],
       help: 'Genesys API requests not sent, by request and reason (spent: the budget; paused: after a 429; '

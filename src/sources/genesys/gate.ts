@@ -3,7 +3,7 @@ import type { AttemptGate } from '../../http/client.js';
 import { upstream, type UpstreamError } from '../../http/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { TARGET } from './model.js';
-import type { Admission, RateBudget } from './rate-budget.js';
+import type { Admission, RateBudget, Refusal } from './rate-budget.js';
 
 // Every Platform API request, retries included, passes here: the budget admits it or it is not
 // sent, and a 429 with Retry-After pauses every request of the client instead of each lookup
@@ -34,8 +34,14 @@ function refusalError(limit: number, { reason, retryInMs }: Extract<Admission, {
   return upstream.held(TARGET, 'the shared API budget (Redis) cannot be reached');
 }
 
+const REQUESTS: readonly ApiRequest[] = ['users_bulk', 'user'];
+const REFUSALS: readonly Refusal[] = ['spent', 'paused', 'store_unavailable'];
+
 export function createApiGate(budget: RateBudget, deps: { metrics: Metrics; log: FastifyBaseLogger }): ApiGate {
   const { metrics, log } = deps;
+  // Every refusal series from the start, at 0: an alert's rate() sees the first refusal.
+  metrics.genesysBudgetLimit.set(budget.limit);
+  for (const request of REQUESTS) for (const reason of REFUSALS) metrics.genesysBudgetRefusals.inc({ request, reason }, 0);
   const refused = (request: ApiRequest, admission: Extract<Admission, { ok: false }>) => {
     metrics.genesysBudgetRefusals.inc({ request, reason: admission.reason });
     return refusalError(budget.limit, admission);
