@@ -47,6 +47,12 @@ export const benchConfig = {
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
   /** LOG_LEVEL of the service and the baselines; stdout of both goes to /dev/null. */
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+  /**
+   * Node majors every side runs on, one table each: 24 (what the Dockerfile ships) and the
+   * machine's own. `node` is the binary of the pass under way (set by run.ts).
+   */
+  runtimes: (process.env.BENCH_RUNTIMES ?? '24,20').split(',').map((s) => s.trim()).filter(Boolean),
+  node: process.execPath,
 };
 
 export type BenchConfig = typeof benchConfig;

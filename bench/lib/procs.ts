@@ -32,6 +32,8 @@ export function freePort(): Promise<number> {
 
 interface SpawnOptions {
   env: Record<string, string>;
+  /** The node binary; default the bench's own. */
+  node?: string;
   cwd?: string;
   nodeFlags: string[];
   /** Keep stdout readable (the simulator prints its URLs); otherwise it goes to /dev/null. */
@@ -40,7 +42,7 @@ interface SpawnOptions {
 
 export function spawnNode(name: string, script: string, opts: SpawnOptions): Proc {
   // Only PATH is inherited: a stray REDIS_URL or DATABASE_URL in the bench shell must not change what is measured.
-  const child = spawn(process.execPath, [...opts.nodeFlags, script], {
+  const child = spawn(opts.node ?? process.execPath, [...opts.nodeFlags, script], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
     stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe'],

@@ -1,4 +1,4 @@
-// The run's outcome: a plain-text table on stdout, bench/results/latest.json and latest.md.
+// The run's outcome: a plain-text table on stdout, bench/results/<name>.json and <name>.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchConfig } from './config.js';
@@ -60,11 +60,11 @@ export function renderMarkdown(meta: Record<string, unknown>, scenarios: Scenari
   return `${out.join('\n')}\n`;
 }
 
-export function writeResults(cfg: BenchConfig, meta: Record<string, unknown>, scenarios: ScenarioReport[], dir: string): string {
+export function writeResults(cfg: BenchConfig, meta: Record<string, unknown>, scenarios: ScenarioReport[], dir: string, name: string): string {
   mkdirSync(dir, { recursive: true });
   const md = renderMarkdown(meta, scenarios);
-  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ meta, config: cfg, scenarios }, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'latest.md'), md);
+  writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ meta, config: cfg, scenarios }, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${name}.md`), md);
   return md;
 }
 

@@ -76,14 +76,17 @@ export async function startService(name: string, env: Record<string, string>, cf
       DATA_ACTION_API_KEYS: DATA_ACTION_KEY,
       INGEST_API_KEYS: INGEST_KEY,
       INGEST_API_KEY_HEADER: INGEST_KEY_HEADER,
-      // The inbound limiter (default 6000/min per credential) would turn a load test into a 429 test.
+      // The inbound limiter (default 6000/min per credential) would turn a load test into a 429 test,
+      // and the Genesys API budget (300/min, which the simulator does not enforce) a test of rate_limited.
       RATE_LIMIT_MAX: '1000000000',
+      GENESYS_RATE_LIMIT_PER_MINUTE: '100000',
       // As shipped: the production image's V8 flags (Dockerfile ENV NODE_OPTIONS).
       NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
       ...env,
       ...cfg.serviceEnv,
     },
     nodeFlags: flags,
+    node: cfg.node,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(proc, `${url}/healthz`);
@@ -95,6 +98,7 @@ export async function startBaseline(file: string, env: Record<string, string>, c
   const proc = spawnNode(file, path.join(ROOT, `dist/bench/baselines/${file}.js`), {
     env: { PORT: String(port), LOG_LEVEL: cfg.logLevel, ...env },
     nodeFlags: cfg.nodeFlags,
+    node: cfg.node,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(proc, `${url}/healthz`);
