@@ -60,3 +60,21 @@ export function missing(acceptedIds: Set<string>, stored: Stored): number {
   for (const id of acceptedIds) if (!stored.ids.has(id)) n++;
   return n;
 }
+
+/**
+ * The bench's own database on the server of `databaseUrl` (created when missing), so that the
+ * PostgreSQL scenario drops and fills a table nobody else owns.
+ */
+export async function benchDatabase(databaseUrl: string, name = 'gdas_bench'): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}

@@ -8,10 +8,12 @@ import type { ScenarioReport } from '../lib/report.js';
 import { fmt } from '../lib/report.js';
 import { alternate, type Side } from '../lib/rounds.js';
 import { INGEST_KEY, INGEST_KEY_HEADER, routeExists, startBaseline, startService, type Running } from '../lib/stack.js';
-import { dropTable, missing, storedInFiles, storedInPostgres, type Stored } from '../lib/stored.js';
+import { benchDatabase, dropTable, missing, storedInFiles, storedInPostgres, type Stored } from '../lib/stored.js';
 
 export const INGEST_ROUTE = '/v1/events/eventbridge';
-// The postgres sink's default table (src/events/sinks/postgres.ts).
+/** What integrators write instead (bench/baselines/peer-ingest-express.ts). */
+const PEER = 'Express + fsync per event';
+// The postgres sink's default table (src/events/sinks/postgres.ts), in the bench's own database.
 const PG_TABLE = 'eventbridge_events';
 
 function ingestSide(name: string, target: Running, connections: number, gen: EventGenerator, acks: AckTracker): Side {
@@ -42,30 +44,35 @@ export async function ingest(ctx: ScenarioContext, sink: 'file' | 'postgres'): P
   };
   let service: Running | undefined;
   let bare: Running | undefined;
+  let peer: Running | undefined;
   let stored: Stored | undefined;
   const acks = new AckTracker();
   let present = false;
   try {
-    if (sink === 'postgres') await dropTable(cfg.databaseUrl, PG_TABLE);
+    const databaseUrl = sink === 'postgres' ? await benchDatabase(cfg.databaseUrl) : '';
+    if (sink === 'postgres') await dropTable(databaseUrl, PG_TABLE);
     const sinkEnv: Record<string, string> = sink === 'file'
       ? { INGEST_SINK: 'file', INGEST_FILE_DIR: eventsDir }
-      : { INGEST_SINK: 'postgres', DATABASE_URL: cfg.databaseUrl };
+      : { INGEST_SINK: 'postgres', DATABASE_URL: databaseUrl };
     service = await startService(`service-${id}`, sinkEnv, cfg, scratch.dir);
     bare = await startBaseline('ingest-bare', {}, cfg);
+    if (sink === 'file') peer = await startBaseline('peer-ingest-express', { INGEST_FILE_DIR: scratch.dir }, cfg);
     present = await routeExists(service.url, INGEST_ROUTE, { [INGEST_KEY_HEADER]: INGEST_KEY }, '{}');
     if (!present) report.status = 'route missing';
 
     const res = await alternate([
       ...(present ? [ingestSide('service', service, cfg.connections, new EventGenerator(cfg.duplicateRatio), acks)] : []),
       ingestSide('bare POST', bare, cfg.connections, new EventGenerator(cfg.duplicateRatio), new AckTracker()),
+      ...(peer ? [ingestSide(PEER, peer, cfg.connections, new EventGenerator(cfg.duplicateRatio), new AckTracker())] : []),
     ], cfg);
     report.sides = Object.values(res);
     // A graceful stop writes what is pending; reading the sink before would race the last batch.
     await service.proc.stop();
-    if (present) stored = sink === 'file' ? await storedInFiles(eventsDir) : await storedInPostgres(cfg.databaseUrl, PG_TABLE);
+    if (present) stored = sink === 'file' ? await storedInFiles(eventsDir) : await storedInPostgres(databaseUrl, PG_TABLE);
 
     const svc = res.service;
     const ratio = svc ? svc.rps / res['bare POST']!.rps : NaN;
+    const vsPeer = svc && res[PEER] ? svc.rps / res[PEER].rps : NaN;
     report.facts.push(['service / bare POST req/s', fmt.num(ratio, 3)]);
     if (stored) {
       report.facts.push(
@@ -84,13 +91,14 @@ export async function ingest(ctx: ScenarioContext, sink: 'file' | 'postgres'): P
     if (sink === 'file') {
       report.targets.push(
         { name: 'file ingestion req/s vs bare POST', goal: '>= 0.6x', measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 0.6 : null },
+        { name: `file ingestion req/s vs ${PEER}`, goal: '>= 1.6x', measured: `${fmt.num(vsPeer, 3)}x`, met: svc ? vsPeer >= 1.6 : null },
         { name: 'file ingestion errors (non-2xx + socket)', goal: '0', measured: svc ? String(svc.non2xx + svc.errors) : '-', met: svc ? svc.non2xx + svc.errors === 0 : null },
       );
     } else if (svc) {
       report.facts.push(['errors (non-2xx + socket)', String(svc.non2xx + svc.errors)]);
     }
   } finally {
-    await stopAll(service, bare);
+    await stopAll(service, bare, peer);
     scratch.cleanup();
   }
   return report;

@@ -13,7 +13,7 @@ import { INGEST_ROUTE } from './ingest.js';
 const PER_REQUEST = 100;
 const MAX_ATTEMPTS = 30;
 const TIME_LIMIT_MS = 6 * 60_000; // keeps the whole run bounded even on a slow machine
-const RSS_TARGET_MB = 300;
+const RSS_TARGET_MB = 200;
 
 interface Drive { accepted: number; requests: number; retries: number; failed: number; seconds: number; timedOut: boolean }
 
