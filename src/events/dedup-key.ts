@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { MAX_EVENT_DEPTH, type EventEnvelope } from './schemas.js';
 
 /**
@@ -29,7 +29,8 @@ export function canonicalJson(value: unknown, depth = 0): string {
   return `${out}}`;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+// The one-shot hash: no Hash object per event.
+const sha256 = (s: string) => hash('sha256', s, 'hex');
 
 /**
  * docs/contract.md §3: the key is the content (`detail-type` + `detail`), not the envelope id, because Genesys
