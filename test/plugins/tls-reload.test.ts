@@ -1,0 +1,119 @@
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { metric } from '../events/helpers.js';
+import {
+  keepAliveClient, listeningApp, renameOver, secretVolume, selfSigned, servedFingerprint, tlsFolder, type Pair,
+} from '../helpers/certificates.js';
+import { manualClock } from '../helpers/clock.js';
+
+type Listening = Awaited<ReturnType<typeof listeningApp>>;
+let running: Listening | undefined;
+const start = async (...args: Parameters<typeof listeningApp>) => (running = await listeningApp(...args));
+afterEach(async () => {
+  await running?.app.close();
+  running = undefined;
+});
+
+/** New connections get `pair`'s certificate (polled: the watch reports a change when the kernel says so). */
+const served = (port: number, pair: Pair) =>
+  vi.waitFor(async () => expect(await servedFingerprint(port)).toBe(pair.fingerprint), { timeout: 10_000 });
+
+const logged = (service: Listening, msg: string) => service.lines.filter((l) => l.msg === msg);
+const RELOADED = 'TLS certificate reloaded: new connections get it, open ones keep theirs';
+const FAILED = 'TLS certificate reload failed: new connections still get the previous certificate';
+
+/** No line carries either key, whole or in part (a base64 line of its PEM). */
+function expectNoKeyMaterial(raw: string, ...pairs: Pair[]) {
+  expect(raw).not.toContain('PRIVATE KEY');
+  for (const pair of pairs) {
+    for (const line of pair.key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) {
+      expect(raw).not.toContain(line);
+    }
+  }
+}
+
+describe('certificate reloads', () => {
+  it.each([
+    ['renamed over the old ones', (folder: ReturnType<typeof tlsFolder>, next: Pair) => {
+      renameOver(folder.files.certFile, next.cert);
+      renameOver(folder.files.keyFile, next.key);
+    }],
+    ['swapped as kubelet updates a Secret volume (..data symlink)', undefined],
+  ])('serves new files %s to new connections, rotation after rotation, while an open keep-alive connection works',
+    async (_, rename) => {
+      const [first, second, third] = [selfSigned(), selfSigned(), selfSigned()];
+      const folder = tlsFolder(first);
+      const volume = secretVolume(first);
+      const rotate = (next: Pair) => (rename ? rename(folder, next) : volume.update(next));
+      const service = await start(rename ? folder.env : volume.env);
+      const client = keepAliveClient(service.port);
+      const before = await client.get('/healthz');
+      expect(before.socket.getPeerCertificate().fingerprint256).toBe(first.fingerprint);
+
+      // Twice: a watch on the file itself would follow the replaced one, and miss the second rotation.
+      rotate(second);
+      await served(service.port, second);
+      rotate(third);
+      await served(service.port, third);
+
+      const after = await client.get('/healthz');
+      expect(after).toMatchObject({ status: 200 });
+      expect(after.socket).toBe(before.socket);
+      expect(after.socket.getPeerCertificate().fingerprint256).toBe(first.fingerprint);
+      client.close();
+      const reload = (from: Pair, to: Pair) => ({ level: 30, trigger: 'file-change',
+        certificate: { fingerprint: to.fingerprint }, previous: from.fingerprint });
+      expect(logged(service, RELOADED)).toMatchObject([reload(first, second), reload(second, third)]);
+      expect(await metric(service.app, 'tls_certificate_reloads_total{result="ok"}')).toBe(2);
+      expect(service.app.tls!.current().fingerprint).toBe(third.fingerprint);
+      expect(await metric(service.app, 'tls_certificate_expiry_timestamp_seconds'))
+        .toBe(service.app.tls!.current().notAfter.getTime() / 1000);
+    });
+
+  it('keeps the previous certificate when the new files are half written or do not match, and says so without the key',
+    async () => {
+      const [first, second] = [selfSigned(), selfSigned()];
+      const folder = tlsFolder(first);
+      const service = await start(folder.env);
+      const failures = () => logged(service, FAILED);
+
+      writeFileSync(folder.files.certFile, second.cert.slice(0, second.cert.length / 2)); // in place, cut short
+      await vi.waitFor(() => expect(failures()).toHaveLength(1), { timeout: 10_000 });
+      expect(failures()[0]).toMatchObject({
+        level: 50, trigger: 'file-change', certificate: { fingerprint: first.fingerprint },
+        problems: [expect.stringMatching(`TLS_CERT_FILE: ${folder.files.certFile} holds no PEM certificate`)],
+      });
+      expect(await servedFingerprint(service.port)).toBe(first.fingerprint);
+
+      renameOver(folder.files.certFile, second.cert); // its key is still the old one
+      await vi.waitFor(() => expect(failures()).toHaveLength(2), { timeout: 10_000 });
+      expect(failures()[1]!.problems).toEqual([expect.stringMatching(
+        new RegExp(`^TLS_KEY_FILE: ${folder.files.keyFile} is not the key of the certificate in TLS_CERT_FILE`))]);
+      expect(await servedFingerprint(service.port)).toBe(first.fingerprint);
+      expect(await metric(service.app, 'tls_certificate_reloads_total{result="failed"}')).toBe(2);
+
+      renameOver(folder.files.keyFile, second.key); // the rotation completes
+      await served(service.port, second);
+      expectNoKeyMaterial(service.raw(), first, second);
+    });
+
+  it('picks up, at the periodic check, a change the folder watch cannot see', async () => {
+    const [first, second] = [selfSigned(), selfSigned()];
+    // The files the service is given are symlinks into another folder, whose files change in place.
+    const target = tlsFolder(first);
+    const links = mkdtempSync(join(tmpdir(), 'gdas-links-'));
+    symlinkSync(target.files.certFile, join(links, 'tls.crt'));
+    symlinkSync(target.files.keyFile, join(links, 'tls.key'));
+    const { clock, advance } = manualClock();
+    const env = { TLS_CERT_FILE: join(links, 'tls.crt'), TLS_KEY_FILE: join(links, 'tls.key') };
+    const service = await start(env, { clock });
+
+    writeFileSync(target.files.certFile, second.cert);
+    writeFileSync(target.files.keyFile, second.key);
+    await advance(5 * 60_000);
+    await served(service.port, second);
+    expect(logged(service, RELOADED)).toMatchObject([{ trigger: 'periodic-check' }]);
+  });
+});

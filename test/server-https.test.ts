@@ -1,0 +1,54 @@
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { selfSigned, servedFingerprint, tlsFolder } from './helpers/certificates.js';
+import { freePort, spawnService, waitHealthy } from './helpers/process.js';
+
+const keyed = () =>
+  ({ DATA_ACTION_API_KEYS: 'k', INGEST_API_KEYS: 'k', INGEST_FILE_DIR: mkdtempSync(join(tmpdir(), 'gdas-https-')) });
+
+/** The last line of a process that refused its configuration. */
+const fatal = (output: string) => JSON.parse(output.trim().split('\n').at(-1)!);
+
+describe('the service process over HTTPS', () => {
+  it('reloads the certificate on SIGHUP and keeps serving; SIGTERM still drains', async () => {
+    const [first, second] = [selfSigned(), selfSigned()];
+    // Symlinks into a folder the service does not watch, whose files change in place: only SIGHUP tells it.
+    const target = tlsFolder(first);
+    const links = mkdtempSync(join(tmpdir(), 'gdas-links-'));
+    symlinkSync(target.files.certFile, join(links, 'tls.crt'));
+    symlinkSync(target.files.keyFile, join(links, 'tls.key'));
+    const port = await freePort();
+    const env = { TLS_CERT_FILE: join(links, 'tls.crt'), TLS_KEY_FILE: join(links, 'tls.key') };
+    const service = spawnService({ ...keyed(), ...env }, port);
+    await waitHealthy(service);
+    expect(await servedFingerprint(port)).toBe(first.fingerprint);
+
+    writeFileSync(target.files.certFile, second.cert);
+    writeFileSync(target.files.keyFile, second.key);
+    service.child.kill('SIGHUP');
+    await vi.waitFor(async () => expect(await servedFingerprint(port)).toBe(second.fingerprint), { timeout: 10_000 });
+    expect(service.output()).toContain('"trigger":"SIGHUP"');
+    expect(service.child.exitCode).toBeNull();
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it.each([
+    ['only one of the two variables', () => ({ TLS_CERT_FILE: tlsFolder(selfSigned()).files.certFile }),
+      ['TLS_KEY_FILE: required when TLS_CERT_FILE is set']],
+    ['a key file that cannot be read',
+      () => ({ TLS_CERT_FILE: tlsFolder(selfSigned()).files.certFile, TLS_KEY_FILE: '/nonexistent/tls.key' }),
+      ['TLS_KEY_FILE: cannot read /nonexistent/tls.key (ENOENT)']],
+    ['the key of another certificate',
+      () => ({ ...tlsFolder(selfSigned()).env, TLS_KEY_FILE: tlsFolder(selfSigned()).files.keyFile }),
+      [expect.stringMatching(/^TLS_KEY_FILE: \S+ is not the key of the certificate in TLS_CERT_FILE/)]],
+  ])('refuses to start with %s: exit 78, naming the variable, never the key', async (_, env, problems) => {
+    const service = spawnService({ ...keyed(), ...env() }, await freePort());
+    expect((await service.exited).code).toBe(78);
+    expect(fatal(service.output())).toMatchObject({ level: 'fatal', code: 'CONFIG_INVALID', problems });
+    expect(service.output()).not.toContain('PRIVATE KEY');
+  });
+});
