@@ -2,8 +2,10 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { startSimulator } from '../src/simulator/index.js';
 import { selfSigned, servedFingerprint, tlsFolder } from './helpers/certificates.js';
 import { freePort, spawnService, waitHealthy } from './helpers/process.js';
+import { exchange } from './helpers/raw-http.js';
 
 const keyed = () =>
   ({ DATA_ACTION_API_KEYS: 'k', INGEST_API_KEYS: 'k', INGEST_FILE_DIR: mkdtempSync(join(tmpdir(), 'gdas-https-')) });
@@ -35,6 +37,36 @@ describe('the service process over HTTPS', () => {
     service.child.kill('SIGTERM');
     expect(await service.exited).toEqual({ code: 0, signal: null });
   });
+
+  it('drains at SIGTERM: answers the request in flight, closes stalled, idle and mid-handshake connections, exits 0',
+    async () => {
+      const sim = await startSimulator();
+      sim.setFault('crm', { latencyMs: 800 });
+      const port = await freePort();
+      // Timeouts longer than the test: the drain, not Node's timeout checks, has to close these.
+      const service = spawnService({ ...keyed(), ...tlsFolder(selfSigned()).env, CRM_BASE_URL: sim.urls.crm,
+        CRM_API_KEY: 'sim-crm-key', SHUTDOWN_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '60000',
+        REQUEST_TIMEOUT_MS: '60000' }, port);
+      await waitHealthy(service);
+      const json = 'x-api-key: k\r\ncontent-type: application/json\r\n';
+      const inFlight = exchange(port, `POST /v1/data-actions/crm-account HTTP/1.1\r\nHost: x\r\n${json}`
+        + 'content-length: 20\r\n\r\n{"customerId":"c-1"}', {});
+      const stalled = exchange(port, `POST /v1/events/eventbridge HTTP/1.1\r\nHost: x\r\n${json}`
+        + 'content-length: 1000\r\n\r\n{"version":', {});
+      const idle = exchange(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', {});
+      const handshaking = exchange(port, ''); // plain TCP: no ClientHello ever comes
+      await new Promise((r) => setTimeout(r, 300));
+      service.child.kill('SIGTERM');
+
+      expect(await inFlight)
+        .toMatchObject({ status: 200, headers: { connection: 'close' }, body: { crm: { status: 'ok' } } });
+      expect(await stalled).toMatchObject({ status: 503, body: { error: { code: 'SHUTTING_DOWN' } }, after: '' });
+      expect(await idle).toMatchObject({ status: 200, body: { status: 'ok' }, after: '' });
+      expect(await handshaking).toMatchObject({ status: 0, after: '' });
+      // Exit 0: nothing held the drain until close-with-grace's SHUTDOWN_TIMEOUT_MS forced exit 1.
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+      await sim.close();
+    });
 
   it.each([
     ['only one of the two variables', () => ({ TLS_CERT_FILE: tlsFolder(selfSigned()).files.certFile }),
