@@ -1,9 +1,9 @@
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { startSimulator } from '../src/simulator/index.js';
-import { selfSigned, servedFingerprint, tlsFolder } from './helpers/certificates.js';
+import { linkedFiles, selfSigned, servedFingerprint, tlsFolder } from './helpers/certificates.js';
 import { freePort, spawnService, waitHealthy } from './helpers/process.js';
 import { exchange } from './helpers/raw-http.js';
 
@@ -16,19 +16,14 @@ const fatal = (output: string) => JSON.parse(output.trim().split('\n').at(-1)!);
 describe('the service process over HTTPS', () => {
   it('reloads the certificate on SIGHUP and keeps serving; SIGTERM still drains', async () => {
     const [first, second] = [selfSigned(), selfSigned()];
-    // Symlinks into a folder the service does not watch, whose files change in place: only SIGHUP tells it.
-    const target = tlsFolder(first);
-    const links = mkdtempSync(join(tmpdir(), 'gdas-links-'));
-    symlinkSync(target.files.certFile, join(links, 'tls.crt'));
-    symlinkSync(target.files.keyFile, join(links, 'tls.key'));
+    // A change the folder watch does not see: only SIGHUP tells the service.
+    const files = linkedFiles(first);
     const port = await freePort();
-    const env = { TLS_CERT_FILE: join(links, 'tls.crt'), TLS_KEY_FILE: join(links, 'tls.key') };
-    const service = spawnService({ ...keyed(), ...env }, port);
+    const service = spawnService({ ...keyed(), ...files.env }, port);
     await waitHealthy(service);
     expect(await servedFingerprint(port)).toBe(first.fingerprint);
 
-    writeFileSync(target.files.certFile, second.cert);
-    writeFileSync(target.files.keyFile, second.key);
+    files.changeInPlace(second);
     service.child.kill('SIGHUP');
     await vi.waitFor(async () => expect(await servedFingerprint(port)).toBe(second.fingerprint), { timeout: 10_000 });
     expect(service.output()).toContain('"trigger":"SIGHUP"');

@@ -54,6 +54,24 @@ export function tlsFolder(pair: Pair) {
   return { dir, files, env };
 }
 
+/**
+ * Files given to the service as symlinks into another folder, whose files `changeInPlace`
+ * rewrites: a change that no watch of the symlinks' folder sees.
+ */
+export function linkedFiles(pair: Pair) {
+  const target = tlsFolder(pair);
+  const links = mkdtempSync(join(tmpdir(), 'gdas-links-'));
+  symlinkSync(target.files.certFile, join(links, 'tls.crt'));
+  symlinkSync(target.files.keyFile, join(links, 'tls.key'));
+  return {
+    env: { TLS_CERT_FILE: join(links, 'tls.crt'), TLS_KEY_FILE: join(links, 'tls.key') },
+    changeInPlace(next: Pair) {
+      writeFileSync(target.files.certFile, next.cert);
+      writeFileSync(target.files.keyFile, next.key);
+    },
+  };
+}
+
 /** Replaces a file the way editors and `mv` do: a new file renamed over the old one (a new inode). */
 export function renameOver(path: string, content: string) {
   writeFileSync(`${path}.tmp`, content);

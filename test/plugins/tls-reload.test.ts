@@ -1,10 +1,8 @@
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metric } from '../events/helpers.js';
 import {
-  keepAliveClient, listeningApp, renameOver, secretVolume, selfSigned, servedFingerprint, tlsFolder, type Pair,
+  keepAliveClient, linkedFiles, listeningApp, renameOver, secretVolume, selfSigned, servedFingerprint, tlsFolder, type Pair,
 } from '../helpers/certificates.js';
 import { manualClock } from '../helpers/clock.js';
 
@@ -101,17 +99,11 @@ describe('certificate reloads', () => {
 
   it('picks up, at the periodic check, a change the folder watch cannot see', async () => {
     const [first, second] = [selfSigned(), selfSigned()];
-    // The files the service is given are symlinks into another folder, whose files change in place.
-    const target = tlsFolder(first);
-    const links = mkdtempSync(join(tmpdir(), 'gdas-links-'));
-    symlinkSync(target.files.certFile, join(links, 'tls.crt'));
-    symlinkSync(target.files.keyFile, join(links, 'tls.key'));
+    const files = linkedFiles(first);
     const { clock, advance } = manualClock();
-    const env = { TLS_CERT_FILE: join(links, 'tls.crt'), TLS_KEY_FILE: join(links, 'tls.key') };
-    const service = await start(env, { clock });
+    const service = await start(files.env, { clock });
 
-    writeFileSync(target.files.certFile, second.cert);
-    writeFileSync(target.files.keyFile, second.key);
+    files.changeInPlace(second);
     await advance(5 * 60_000);
     await served(service.port, second);
     expect(logged(service, RELOADED)).toMatchObject([{ trigger: 'periodic-check' }]);
