@@ -26,7 +26,11 @@ describe('the service process over HTTPS', () => {
     files.changeInPlace(second);
     service.child.kill('SIGHUP');
     await vi.waitFor(async () => expect(await servedFingerprint(port)).toBe(second.fingerprint), { timeout: 10_000 });
-    expect(service.output()).toContain('"trigger":"SIGHUP"');
+    // The child's log reaches this process through a pipe, after the new certificate may be served.
+    const logs = (text: string) => vi.waitFor(() => expect(service.output()).toContain(text), { timeout: 10_000 });
+    await logs('"trigger":"SIGHUP"');
+    service.child.kill('SIGHUP');
+    await logs('"msg":"TLS certificate unchanged"');
     expect(service.child.exitCode).toBeNull();
 
     service.child.kill('SIGTERM');
@@ -75,6 +79,8 @@ describe('the service process over HTTPS', () => {
   ])('refuses to start with %s: exit 78, naming the variable, never the key', async (_, env, problems) => {
     const service = spawnService({ ...keyed(), ...env() }, await freePort());
     expect((await service.exited).code).toBe(78);
+    // 'exit' may come before the last of the child's output: wait for its last line.
+    await vi.waitFor(() => expect(service.output()).toContain('CONFIG_INVALID'));
     expect(fatal(service.output())).toMatchObject({ level: 'fatal', code: 'CONFIG_INVALID', problems });
     expect(service.output()).not.toContain('PRIVATE KEY');
   });

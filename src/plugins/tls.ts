@@ -13,7 +13,7 @@ declare module 'fastify' {
     /** The HTTPS listener's certificate (docs/https.md); undefined when the service speaks plain HTTP. */
     tls?: {
       /** Serves the files' pair to new connections if it changed and works; else keeps the current one. */
-      reload(trigger: ReloadTrigger): boolean;
+      reload(trigger: ReloadTrigger): void;
       current(): CertificatePair;
     };
   }
@@ -61,18 +61,17 @@ export default fp(async (app, opts: { files: TlsFiles; initial: CertificatePair 
       reloads.inc({ result: 'failed' });
       log.error({ trigger, problems, certificate: current.describe() },
         'TLS certificate reload failed: new connections still get the previous certificate');
-      return false;
+      return;
     }
     if (next.sameAs(current)) {
       if (trigger === 'SIGHUP') log.info({ trigger, certificate: current.describe() }, 'TLS certificate unchanged');
-      return true;
+      return;
     }
     server.setSecureContext(next.secureContextOptions());
     reloads.inc({ result: 'ok' });
     log.info({ trigger, certificate: next.describe(), previous: current.fingerprint },
       'TLS certificate reloaded: new connections get it, open ones keep theirs');
     serve(next);
-    return true;
   };
   app.decorate('tls', { reload, current: () => current });
 

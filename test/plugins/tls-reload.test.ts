@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metric } from '../events/helpers.js';
 import {
-  keepAliveClient, linkedFiles, listeningApp, renameOver, secretVolume, selfSigned, servedFingerprint, tlsFolder, type Pair,
+  keepAliveClient, linkedFiles, listeningApp, renameOver, secretVolume, selfSigned, servedFingerprint, tlsFolder,
+  type Pair,
 } from '../helpers/certificates.js';
 import { manualClock } from '../helpers/clock.js';
 
@@ -76,21 +77,25 @@ describe('certificate reloads', () => {
       const folder = tlsFolder(first);
       const service = await start(folder.env);
       const failures = () => logged(service, FAILED);
+      /** The failure with a problem starting with `problem` (under load one change may be read twice). */
+      const failure = (problem: string) => vi.waitFor(() => {
+        const found = failures().find((l) => (l.problems as string[]).some((p) => p.startsWith(problem)));
+        expect(found, problem).toBeDefined();
+        return found!;
+      }, { timeout: 10_000 });
 
       writeFileSync(folder.files.certFile, second.cert.slice(0, second.cert.length / 2)); // in place, cut short
-      await vi.waitFor(() => expect(failures()).toHaveLength(1), { timeout: 10_000 });
-      expect(failures()[0]).toMatchObject({
+      expect(await failure(`TLS_CERT_FILE: ${folder.files.certFile} holds no PEM certificate`)).toMatchObject({
         level: 50, trigger: 'file-change', certificate: { fingerprint: first.fingerprint },
-        problems: [expect.stringMatching(`TLS_CERT_FILE: ${folder.files.certFile} holds no PEM certificate`)],
+        problems: [expect.any(String)],
       });
       expect(await servedFingerprint(service.port)).toBe(first.fingerprint);
 
       renameOver(folder.files.certFile, second.cert); // its key is still the old one
-      await vi.waitFor(() => expect(failures()).toHaveLength(2), { timeout: 10_000 });
-      expect(failures()[1]!.problems).toEqual([expect.stringMatching(
-        new RegExp(`^TLS_KEY_FILE: ${folder.files.keyFile} is not the key of the certificate in TLS_CERT_FILE`))]);
+      expect((await failure(`TLS_KEY_FILE: ${folder.files.keyFile} is not the key of the certificate in TLS_CERT_FILE`))
+        .problems).toHaveLength(1);
       expect(await servedFingerprint(service.port)).toBe(first.fingerprint);
-      expect(await metric(service.app, 'tls_certificate_reloads_total{result="failed"}')).toBe(2);
+      expect(await metric(service.app, 'tls_certificate_reloads_total{result="failed"}')).toBe(failures().length);
 
       renameOver(folder.files.keyFile, second.key); // the rotation completes
       await served(service.port, second);
