@@ -19,7 +19,10 @@ declare module 'fastify' {
   }
 }
 
-/** One replacement makes a burst of events (a Kubernetes Secret update makes five): read once it is over. */
+/**
+ * One replacement makes a burst of events (a Kubernetes Secret update makes five): the files are
+ * read this long after the first, once, even if other files of the folder keep changing.
+ */
 const SETTLE_MS = 100;
 /** A change the watch misses (a network filesystem, a file changed in place behind a symlink) waits this long. */
 const CHECK_INTERVAL_MS = 5 * 60_000;
@@ -84,8 +87,10 @@ export default fp(async (app, opts: { files: TlsFiles; initial: CertificatePair 
   const watchers = new Map<string, FSWatcher>();
   let settling: NodeJS.Timeout | undefined;
   const changed = () => {
-    clearTimeout(settling);
-    settling = setTimeout(() => reload('file-change'), SETTLE_MS);
+    settling ??= setTimeout(() => {
+      settling = undefined;
+      reload('file-change');
+    }, SETTLE_MS);
   };
   // A folder that cannot be watched (gone, or a filesystem without notifications) is tried again
   // at each periodic check; until then that check and SIGHUP still reload.

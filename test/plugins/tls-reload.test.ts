@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metric } from '../events/helpers.js';
 import {
@@ -101,6 +102,21 @@ describe('certificate reloads', () => {
       await served(service.port, second);
       expectNoKeyMaterial(service.raw(), first, second);
     });
+
+  it('reloads even while another file of the folder keeps changing', async () => {
+    const [first, second] = [selfSigned(), selfSigned()];
+    const folder = tlsFolder(first);
+    const service = await start(folder.env);
+    // A file written every 20 ms beside the certificate, as a log or a sidecar's state would be.
+    const churn = setInterval(() => writeFileSync(join(folder.dir, 'other.log'), String(Date.now())), 20);
+    try {
+      renameOver(folder.files.certFile, second.cert);
+      renameOver(folder.files.keyFile, second.key);
+      await served(service.port, second);
+    } finally {
+      clearInterval(churn);
+    }
+  });
 
   it('picks up, at the periodic check, a change the folder watch cannot see', async () => {
     const [first, second] = [selfSigned(), selfSigned()];
