@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { buildTestApp } from '../helpers/app.js';
+import { containerEnv, folder, KUBERNETES_DIR, parseYaml, validateManifest } from './manifests.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest is any YAML the API accepts
-const ingress = parse(readFileSync(new URL('../../deploy/kubernetes/ingress.yaml', import.meta.url), 'utf8')) as any;
+const documents = parseYaml(readFileSync(join(KUBERNETES_DIR, 'ingress.yaml'), 'utf8'));
+const ingress = documents[0]!;
+const base = folder('base');
+const service = base.one('Service');
+/** The configuration the pods of deploy/kubernetes/base run with. */
+const deployed = loadConfig(containerEnv(base.one('Deployment'), base.one('ConfigMap')));
 const annotation = (name: string) => ingress.metadata.annotations[`nginx.ingress.kubernetes.io/${name}`] as string;
 const paths = ingress.spec.rules.flatMap((r: { http: { paths: unknown[] } }) => r.http.paths) as
   { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }[];
@@ -27,16 +33,26 @@ beforeAll(async () => { app = await buildTestApp(); });
 afterAll(async () => app.close());
 
 describe('deploy/kubernetes/ingress.yaml', () => {
-  it('is a networking.k8s.io/v1 Ingress whose every host has TLS from a cert-manager ClusterIssuer', () => {
+  it('is a valid networking.k8s.io/v1 Ingress whose every host has TLS from a cert-manager ClusterIssuer', () => {
+    expect(documents).toHaveLength(1);
     expect(ingress).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' });
+    validateManifest(ingress);
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toEqual(expect.any(String));
     const hosts = ingress.spec.rules.map((r: { host: string }) => r.host);
     expect(ingress.spec.tls).toEqual([{ hosts, secretName: expect.any(String) }]);
+  });
+
+  it('sends every path to the Service of deploy/kubernetes/base, by its port name', () => {
+    expect(service.spec.ports.map((p: { name: string }) => p.name)).toContain('http');
     for (const p of paths) {
       expect(p.pathType).toBe('Prefix');
-      expect(p.backend).toEqual({ service: { name: 'genesys-data-actions', port: { name: 'http' } } });
+      expect(p.backend).toEqual({ service: { name: service.metadata.name, port: { name: 'http' } } });
     }
+    // The schema check refuses a port name that is not a string.
+    const broken = structuredClone(ingress);
+    broken.spec.rules[0].http.paths[0].backend.service.port.name = 80;
+    expect(() => validateManifest(broken)).toThrow(/port\/name must be string/);
   });
 
   it('exposes the data-action and event routes, and none of the operational ones', () => {
@@ -50,8 +66,8 @@ describe('deploy/kubernetes/ingress.yaml', () => {
 
   it('lets every body the service accepts through, so the service answers 413 in its own error body', () => {
     const limit = bytes(annotation('proxy-body-size'));
-    expect(limit).toBeGreaterThan(app.config.ingest.bodyLimitBytes);
-    expect(limit).toBeLessThanOrEqual(4 * app.config.ingest.bodyLimitBytes);
+    expect(limit).toBeGreaterThan(deployed.ingest.bodyLimitBytes);
+    expect(limit).toBeLessThanOrEqual(4 * deployed.ingest.bodyLimitBytes);
   });
 
   it('waits for an answer as long as its callers do, no longer', () => {
@@ -59,6 +75,6 @@ describe('deploy/kubernetes/ingress.yaml', () => {
     expect(ms('proxy-read-timeout')).toBe(EVENTBRIDGE_TIMEOUT_MS);
     expect(ms('proxy-send-timeout')).toBe(EVENTBRIDGE_TIMEOUT_MS);
     // A pod that does not accept costs one connect timeout: another pod still answers before nginx gives up.
-    expect(ms('proxy-connect-timeout') + app.config.dataActionDeadlineMs).toBeLessThan(ms('proxy-read-timeout'));
+    expect(ms('proxy-connect-timeout') + deployed.dataActionDeadlineMs).toBeLessThan(ms('proxy-read-timeout'));
   });
 });
