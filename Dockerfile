@@ -39,7 +39,7 @@ EXPOSE 8080
 # Node itself is PID 1 (no npm wrapper), so SIGTERM reaches close-with-grace, which drains:
 # new requests get 503, pending event batches are written and answered, then the process exits.
 STOPSIGNAL SIGTERM
-# With TLS_CERT_FILE set the service speaks HTTPS only (docs/https.md). The check asks whether the
+# With TLS_CERT_FILE set the service speaks HTTPS only (docs/operations.md, "HTTPS"). The check asks whether the
 # process answers, so it accepts any certificate: the one for the public name never matches
 # 127.0.0.1, and an expiring one is the alert of tls_certificate_expiry_timestamp_seconds, not a restart.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

@@ -23,7 +23,7 @@ const fields = z.object({
   HOST: d(text.transform((v) => v ?? '0.0.0.0'), 'listen address'),
   TLS_CERT_FILE: d(text, 'PEM file of the server certificate, its intermediates after it; with `TLS_KEY_FILE` the '
     + 'service listens in HTTPS (TLS 1.2+, HTTP/1.1) and reloads both files when they change or on SIGHUP '
-    + '(`docs/https.md`); unset: plain HTTP'),
+    + '(docs/operations.md, "HTTPS"); unset: plain HTTP'),
   TLS_KEY_FILE: d(text, 'PEM file of the private key of `TLS_CERT_FILE` (unencrypted)'),
   LOG_LEVEL: d(optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .transform((v) => v ?? 'info'), 'pino level (`fatal` ... `trace`, `silent`)'),

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 /**
  * Starts the service on config.port and drains it on SIGINT/SIGTERM: new requests get 503,
  * in-flight ones finish, then resources close in onClose; `afterClose` runs last (the demo's simulator).
- * With HTTPS, SIGHUP reloads the certificate files instead (docs/https.md).
+ * With HTTPS, SIGHUP reloads the certificate files instead (docs/operations.md, "HTTPS").
  */
 export async function startServer(config: Config, afterClose?: () => Promise<void>) {
   const app = await buildApp(config);

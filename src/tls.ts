@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { ConfigError } from './config.js';
 
-// The service's own HTTPS listener (docs/https.md): the certificate and key files it serves,
+// The service's own HTTPS listener (docs/operations.md, "HTTPS"): the certificate and key files it serves,
 // read and checked as a pair, at start and at every reload.
 
 export interface TlsFiles {

@@ -10,7 +10,7 @@ export type ReloadTrigger = 'file-change' | 'SIGHUP' | 'periodic-check';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The HTTPS listener's certificate (docs/https.md); undefined when the service speaks plain HTTP. */
+    /** The HTTPS listener's certificate (docs/operations.md, "HTTPS"); undefined over plain HTTP. */
     tls?: {
       /** Serves the files' pair to new connections if it changed and works; else keeps the current one. */
       reload(trigger: ReloadTrigger): void;
