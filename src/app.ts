@@ -56,7 +56,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
     headersTimeout: headersTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
   };
-  const certificate = config.tls && loadCertificatePair(config.tls);
+  const tls = config.tls && { files: config.tls, initial: loadCertificatePair(config.tls) };
   const app = Fastify({
     ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
     logController: new RequestLogController(),
@@ -67,8 +67,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
     keepAliveTimeout: keepAliveTimeoutMs,
     // Fastify hands `http` to http.createServer only: an HTTPS server takes the same settings in
     // `https`, and a client silent during its handshake is bounded like one silent before its headers.
-    ...(certificate
-      ? { https: { ...serverOptions, ...certificate.secureContextOptions(), handshakeTimeout: headersTimeoutMs } }
+    ...(tls
+      ? { https: { ...serverOptions, ...tls.initial.secureContextOptions(), handshakeTimeout: headersTimeoutMs } }
       : { http: serverOptions }),
     clientErrorHandler,
     // We answer 503 in the one error body ourselves (plugins/lifecycle.ts).
@@ -85,7 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(openapi);
   await app.register(metricsPlugin);
   await app.register(connections);
-  if (config.tls && certificate) await app.register(tlsPlugin, { files: config.tls, initial: certificate });
+  if (tls) await app.register(tlsPlugin, tls);
   await app.register(healthPlugin);
   await app.register(authPlugin);
   await app.register(loadShedding);
