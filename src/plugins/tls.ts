@@ -84,7 +84,7 @@ export default fp(async (app, opts: { files: TlsFiles; initial: CertificatePair 
     log.debug({ code }, 'TLS handshake failed');
   });
 
-  const watchers = new Map<string, FSWatcher>();
+  let watchers: FSWatcher[] = [];
   let settling: NodeJS.Timeout | undefined;
   const changed = () => {
     settling ??= setTimeout(() => {
@@ -92,19 +92,19 @@ export default fp(async (app, opts: { files: TlsFiles; initial: CertificatePair 
       reload('file-change');
     }, SETTLE_MS);
   };
-  // A folder that cannot be watched (gone, or a filesystem without notifications) is tried again
-  // at each periodic check; until then that check and SIGHUP still reload.
+  // Watched anew at each periodic check: a watch on a folder that was removed and created again (a
+  // volume mounted again) reports nothing more, and one that failed is tried again.
   const watchFolders = () => {
+    for (const watcher of watchers) watcher.close();
+    watchers = [];
     for (const folder of new Set([dirname(opts.files.certFile), dirname(opts.files.keyFile)])) {
-      if (watchers.has(folder)) continue;
       try {
         const watcher = watch(folder, { persistent: false }, changed);
         watcher.on('error', (err: NodeJS.ErrnoException) => {
-          log.warn({ folder, code: err.code }, 'stopped watching a TLS folder: the periodic check watches it again');
+          log.warn({ folder, code: err.code }, 'stopped watching a TLS folder until the periodic check');
           watcher.close();
-          watchers.delete(folder);
         });
-        watchers.set(folder, watcher);
+        watchers.push(watcher);
       } catch (err) {
         log.warn({ folder, code: (err as NodeJS.ErrnoException).code },
           'cannot watch a TLS folder: certificate changes wait for the periodic check or SIGHUP');
@@ -128,6 +128,6 @@ export default fp(async (app, opts: { files: TlsFiles; initial: CertificatePair 
   app.addHook('onClose', async () => {
     clock.clearTimeout(timer);
     clearTimeout(settling);
-    for (const watcher of watchers.values()) watcher.close();
+    for (const watcher of watchers) watcher.close();
   });
 }, { name: 'tls', dependencies: ['config', 'metrics'] });

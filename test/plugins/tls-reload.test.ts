@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metric } from '../events/helpers.js';
@@ -115,6 +115,26 @@ describe('certificate reloads', () => {
       await served(service.port, second);
     } finally {
       clearInterval(churn);
+    }
+  });
+
+  it('watches a folder removed and created again (a volume mounted again) from the next periodic check', async () => {
+    const [first, second, third, fourth] = [selfSigned(), selfSigned(), selfSigned(), selfSigned()];
+    const folder = tlsFolder(first);
+    const { clock, advance } = manualClock();
+    const service = await start(folder.env, { clock });
+    rmSync(folder.dir, { recursive: true });
+    mkdirSync(folder.dir);
+    writeFileSync(folder.files.certFile, second.cert);
+    writeFileSync(folder.files.keyFile, second.key);
+    await advance(5 * 60_000);
+    await served(service.port, second);
+    // The watch, not a check, sees these (no time passes on the app's clock). Twice: the events of
+    // the removal itself may still be settling and carry the first rotation.
+    for (const next of [third, fourth]) {
+      renameOver(folder.files.certFile, next.cert);
+      renameOver(folder.files.keyFile, next.key);
+      await served(service.port, next);
     }
   });
 
