@@ -39,6 +39,9 @@ EXPOSE 8080
 # Node itself is PID 1 (no npm wrapper), so SIGTERM reaches close-with-grace, which drains:
 # new requests get 503, pending event batches are written and answered, then the process exits.
 STOPSIGNAL SIGTERM
+# With TLS_CERT_FILE set the service speaks HTTPS only (docs/operations.md, "HTTPS"). The check asks whether the
+# process answers, so it accepts any certificate: the one for the public name never matches
+# 127.0.0.1, and an expiring one is the alert of tls_certificate_expiry_timestamp_seconds, not a restart.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "require(process.env.TLS_CERT_FILE?'node:https':'node:http').get({host:'127.0.0.1',port:process.env.PORT||8080,path:'/healthz',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
 CMD ["node", "dist/src/server.js"]

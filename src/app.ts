@@ -17,7 +17,9 @@ import metricsPlugin from './plugins/metrics.js';
 import zodValidation from './plugins/zod-validation.js';
 import loadShedding from './plugins/load-shedding.js';
 import rateLimit from './plugins/rate-limit.js';
+import tlsPlugin from './plugins/tls.js';
 import openapi from './openapi/route-table.js';
+import { loadCertificatePair } from './tls.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,24 +43,33 @@ const requestId = (req: IncomingMessage) => {
   return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 };
 
-/** Builds the whole service as a plugin tree; `server.ts` owns listen and the process. */
+/**
+ * Builds the whole service as a plugin tree; `server.ts` owns listen and the process. With TLS
+ * files configured, a certificate pair that cannot be served throws a ConfigError.
+ */
 export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const logger = overrides.logger ?? loggerOptions(config);
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = config.connections;
+  // Node checks both timeouts on a timer of its own: every second, or twice per headers timeout.
+  const serverOptions = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: headersTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
+  };
+  const tls = config.tls && { files: config.tls, initial: loadCertificatePair(config.tls) };
   const app = Fastify({
     ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
     logController: new RequestLogController(),
     requestIdHeader: false,
     genReqId: requestId,
     bodyLimit: config.ingest.bodyLimitBytes,
-    // Node checks both timeouts on a timer of its own: every second, or twice per headers timeout.
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
-    http: {
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: headersTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
-    },
+    // Fastify hands `http` to http.createServer only: an HTTPS server takes the same settings in
+    // `https`, and a client silent during its handshake is bounded like one silent before its headers.
+    ...(tls
+      ? { https: { ...serverOptions, ...tls.initial.secureContextOptions(), handshakeTimeout: headersTimeoutMs } }
+      : { http: serverOptions }),
     clientErrorHandler,
     // We answer 503 in the one error body ourselves (plugins/lifecycle.ts).
     return503OnClosing: false,
@@ -74,6 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(openapi);
   await app.register(metricsPlugin);
   await app.register(connections);
+  if (tls) await app.register(tlsPlugin, tls);
   await app.register(healthPlugin);
   await app.register(authPlugin);
   await app.register(loadShedding);

@@ -21,6 +21,10 @@ const d = <T extends z.ZodType>(schema: T, description: string) => schema.meta({
 const fields = z.object({
   PORT: d(int(8080, 0, 65535), 'listen port'),
   HOST: d(text.transform((v) => v ?? '0.0.0.0'), 'listen address'),
+  TLS_CERT_FILE: d(text, 'PEM file of the server certificate, its intermediates after it; with `TLS_KEY_FILE` the '
+    + 'service listens in HTTPS (TLS 1.2+, HTTP/1.1) and reloads both files when they change or on SIGHUP '
+    + '(docs/operations.md, "HTTPS"); unset: plain HTTP'),
+  TLS_KEY_FILE: d(text, 'PEM file of the private key of `TLS_CERT_FILE` (unencrypted)'),
   LOG_LEVEL: d(optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .transform((v) => v ?? 'info'), 'pino level (`fatal` ... `trace`, `silent`)'),
   DATA_ACTION_API_KEYS: d(list, 'comma-separated keys accepted in `x-api-key` on `/v1/data-actions/*` (several allow rotation)'),
@@ -92,6 +96,9 @@ function crossChecks(env: Partial<Env>): string[] {
       problem('INGEST_API_KEYS', 'no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)');
     }
   }
+  // Half an HTTPS configuration is a mistake, not a request for plain HTTP.
+  if (env.TLS_CERT_FILE && !env.TLS_KEY_FILE) problem('TLS_KEY_FILE', 'required when TLS_CERT_FILE is set');
+  if (env.TLS_KEY_FILE && !env.TLS_CERT_FILE) problem('TLS_CERT_FILE', 'required when TLS_KEY_FILE is set');
   const { HEADERS_TIMEOUT_MS: headersMs, REQUEST_TIMEOUT_MS: requestMs } = env;
   // Node refuses to start a server whose header timeout is longer than its request timeout.
   if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
@@ -147,6 +154,8 @@ function toConfig(env: Env, sources: ConfiguredSource[]) {
   return {
     port: env.PORT,
     host: env.HOST,
+    /** The service's own HTTPS listener; plain HTTP when undefined. */
+    tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
     logLevel: env.LOG_LEVEL,
     auth: {
       disabled: env.AUTH_DISABLED,

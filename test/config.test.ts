@@ -112,4 +112,15 @@ describe('configuration', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ ...keyed, PORT: '', CRM_BASE_URL: '' }).port).toBe(8080);
   });
+
+  it('listens in HTTPS only with both TLS files, and refuses one without the other', () => {
+    expect(loadConfig(keyed).tls).toBeUndefined();
+    expect(loadConfig({ ...keyed, TLS_CERT_FILE: '', TLS_KEY_FILE: '' }).tls).toBeUndefined();
+    expect(loadConfig({ ...keyed, TLS_CERT_FILE: '/tls/tls.crt', TLS_KEY_FILE: '/tls/tls.key' }).tls)
+      .toEqual({ certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' });
+    expect(problemsOf({ ...keyed, TLS_CERT_FILE: '/tls/tls.crt' }))
+      .toEqual(['TLS_KEY_FILE: required when TLS_CERT_FILE is set']);
+    expect(problemsOf({ ...keyed, TLS_KEY_FILE: '/tls/tls.key', TLS_CERT_FILE: '' }))
+      .toEqual(['TLS_CERT_FILE: required when TLS_KEY_FILE is set']);
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import fp from 'fastify-plugin';
 import { Counter, Gauge } from 'prom-client';
 import { errors, type AppError } from '../errors.js';
@@ -54,10 +55,17 @@ export default fp(async (app) => {
   const clientErrors = new Counter({ registers, name: 'http_client_errors_total', labelNames: ['code'],
     help: 'Requests answered before routing: not HTTP, headers too large, or not received in time' });
 
-  /** Each open socket and the response it owes, if a request has arrived on it. */
+  /** Each open socket that carries requests, and the response it owes, if a request has arrived on it. */
   const sockets = new Map<Socket, ServerResponse | undefined>();
+  /**
+   * Over HTTPS, the TCP sockets still in their TLS handshake, by their addresses: Node links a TCP
+   * socket to the TLS socket over it by no public property, and the addresses name it uniquely.
+   */
+  const handshakes = new Map<string, Socket>();
+  const secure = server instanceof TlsServer;
+  const open = () => sockets.size + handshakes.size;
   new Gauge({ registers, name: 'http_connections_open', help: 'Open inbound connections', collect() {
-    this.set(sockets.size);
+    this.set(open());
   } });
   new Gauge({ registers, name: 'http_connections_max', help: 'MAX_CONNECTIONS in force' }).set(max);
 
@@ -68,11 +76,11 @@ export default fp(async (app) => {
     refused.inc({ reason });
     if (refusing) return;
     refusing = reason;
-    log.warn({ reason, maxConnections: max, open: sockets.size, err }, 'refusing new connections until some close');
+    log.warn({ reason, maxConnections: max, open: open(), err }, 'refusing new connections until some close');
   };
   const recovered = () => {
     refusing = undefined;
-    log.info({ open: sockets.size }, 'accepting new connections again');
+    log.info({ open: open() }, 'accepting new connections again');
   };
   server.on('drop', () => refusal('max_connections'));
   app.addHook('onListen', async () => {
@@ -82,13 +90,34 @@ export default fp(async (app) => {
       else log.error({ err }, 'inbound server error');
     });
   });
-  server.on('connection', (socket: Socket) => {
+  const closed = () => {
+    if (refusing === 'max_connections' && open() < max) recovered();
+  };
+  /** A socket requests arrive on: the TCP one over HTTP, the TLS one over HTTPS. */
+  const carry = (socket: Socket) => {
     sockets.set(socket, undefined);
     socket.once('close', () => {
       sockets.delete(socket);
-      if (refusing === 'max_connections' && sockets.size < max) recovered();
+      closed();
     });
+  };
+  const addressOf = (s: Socket) => `${s.remoteAddress}:${s.remotePort}>${s.localAddress}:${s.localPort}`;
+  server.on('connection', (socket: Socket) => {
+    if (secure) {
+      const address = addressOf(socket);
+      handshakes.set(address, socket);
+      socket.once('close', () => {
+        if (handshakes.get(address) === socket) handshakes.delete(address);
+        closed();
+      });
+    } else {
+      carry(socket);
+    }
     if (refusing) recovered();
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    handshakes.delete(addressOf(socket));
+    carry(socket);
   });
   server.on('request', (req, res: ServerResponse) => {
     if (sockets.has(req.socket)) sockets.set(req.socket, res);
@@ -108,6 +137,7 @@ export default fp(async (app) => {
   });
 
   app.addHook('preClose', async () => {
+    for (const socket of handshakes.values()) socket.destroy();
     for (const [socket, res] of sockets) {
       const wholeRequest = res !== undefined && !res.writableFinished && res.req.complete;
       if (wholeRequest) continue; // answered, then closed (lifecycle.ts)

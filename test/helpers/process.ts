@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:https';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -46,17 +47,26 @@ export function spawnService(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
-  return { child, url: `http://127.0.0.1:${port ?? env.PORT}`, output: () => out, exited };
+  const scheme = env.TLS_CERT_FILE ? 'https' : 'http';
+  return { child, url: `${scheme}://127.0.0.1:${port ?? env.PORT}`, output: () => out, exited };
 }
+
+/** The status of a GET over HTTPS from a client that trusts any certificate (the tests' are self-signed). */
+export const httpsStatus = (url: string) => new Promise<number>((resolve, reject) => {
+  get(url, { rejectUnauthorized: false }, (res) => {
+    res.resume();
+    resolve(res.statusCode!);
+  }).on('error', reject);
+});
 
 /** Polls /healthz until the process answers (or fails after `timeoutMs`). */
 export async function waitHealthy(service: ServiceProcess, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;
+  const url = `${service.url}/healthz`;
   while (Date.now() < until) {
     if (service.child.exitCode !== null) throw new Error(`service exited early:\n${service.output()}`);
     try {
-      const res = await fetch(`${service.url}/healthz`);
-      if (res.ok) return;
+      if (url.startsWith('https:') ? await httpsStatus(url) === 200 : (await fetch(url)).ok) return;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 
 /** What came back on a raw connection: the first answer (status 0 if none), and any bytes after it. */
 export interface RawAnswer { status: number; headers: Record<string, string>; body: unknown; after: string }
@@ -18,11 +19,14 @@ function parse(raw: string): RawAnswer {
 
 /**
  * Writes `data` on a fresh connection, as a hostile or broken client would, and resolves once the
- * service closes the connection (a reset counts as closed) with what it answered.
+ * service closes the connection (a reset counts as closed) with what it answered. With `tls`, the
+ * connection is a TLS one and `data` goes once the handshake is done.
  */
-export function exchange(port: number, data: string): Promise<RawAnswer> {
+export function exchange(port: number, data: string, tls?: ConnectionOptions): Promise<RawAnswer> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(data));
+    const socket = tls
+      ? connectTls({ host: '127.0.0.1', port, rejectUnauthorized: false, ...tls }, () => socket.write(data))
+      : connect(port, '127.0.0.1', () => socket.write(data));
     let raw = '';
     socket.on('data', (d) => { raw += d; });
     socket.on('error', () => undefined);
