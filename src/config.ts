@@ -36,7 +36,7 @@ const fields = z.object({
   AUTH_DISABLED: d(bool, 'only for local demos, logged as a warning at every start; without it a route family with no credentials refuses to start'),
   DATA_ACTION_DEADLINE_MS: d(int(2500, 100, 60_000), 'overall budget of one data-action request, from its arrival'),
   BACKENDS_FILE: d(text, 'YAML or JSON file declaring the data actions\' backends beside the Genesys user '
-    + '([docs/backends.md](docs/backends.md)); unset: the built-in CRM and orders (`backends/default.yaml`)'),
+    + '(docs/backends.md); unset: the built-in CRM and orders (`backends/default.yaml`)'),
   CACHE_MAX_ENTRIES: d(int(10_000, 1), 'entries per backend cache'),
   CIRCUIT_FAILURE_THRESHOLD: d(int(5, 1), 'consecutive failures that open a backend\'s circuit'),
   CIRCUIT_RESET_MS: d(int(10_000, 100), 'time an open circuit waits before one probe'),
