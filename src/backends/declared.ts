@@ -119,7 +119,11 @@ export function createDeclaredSource(spec: BackendSpec, compiled: Compiled, sett
     for (let attempt = 1; ; attempt++) {
       const headers = { ...settings.headers, ...(await auth.headers(budget)) };
       try {
-        return (await ctx.http.requestJson({ target, method, url, headers, body, retry: settings.retry, budget })).body;
+        // The operator's own backends continue the caller's trace (docs/decisions.md, "Tracing").
+        const answer = await ctx.http.requestJson({
+          target, method, url, headers, body, retry: settings.retry, budget, propagateTrace: true,
+        });
+        return answer.body;
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
         if (err.status !== undefined && notFoundStatus.has(err.status)) throw upstream.notFound(target);
