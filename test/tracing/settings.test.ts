@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from '../helpers/app.js';
 
 // Which OTEL_* variables turn tracing on, where spans go, and what is refused at start
 // (docs/tracing.md, "Turning it on").
@@ -7,15 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 const keyed = { DATA_ACTION_API_KEYS: 'k1', INGEST_API_KEYS: 'k2' };
 const tracingOf = (env: Record<string, string>) => loadConfig({ ...keyed, ...env }).tracing;
 
-function problemsOf(env: Record<string, string>) {
-  try {
-    loadConfig({ ...keyed, ...env });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (env: Record<string, string>) => configProblems({ ...keyed, ...env });
 
 describe('tracing settings', () => {
   it('are off without any OTEL_* variable, named after the package and sampled as the caller decides', () => {
