@@ -65,19 +65,19 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
       return opts.load(key, budget).finally(() => budget.release());
     },
   });
+  const count = (result: CacheResult, budget: Budget) => {
+    opts.metrics.cache.inc({ cache: opts.name, result });
+    if (budget.trace) budget.trace.cache = result;
+  };
 
   return {
     async get(key, budget) {
-      const count = (result: CacheResult) => {
-        opts.metrics.cache.inc({ cache: opts.name, result });
-        if (budget.trace) budget.trace.cache = result;
-      };
       const status: LRUCache.Status<string, V, FetchContext> = {};
       try {
         const fetched = cache.fetch(key, { status, context: budget.trace ? { trace: budget.trace } : UNTRACED });
         const value = await budget.race(fetched, () => upstream.timeout(opts.target, budget));
         if (value === undefined) throw upstream.unreachable(opts.target);
-        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
+        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss', budget);
         return { value, stale: false };
       } catch (caught) {
         let err = caught;
@@ -86,7 +86,7 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         if (!(err instanceof UpstreamError) && !budget.signal.aborted) {
           try {
             const value = await opts.load(key, budget);
-            count('miss');
+            count('miss', budget);
             return { value, stale: false };
           } catch (direct) {
             err = direct;
@@ -95,7 +95,7 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.target);
         if (isNotFound(failure)) cache.delete(key);
         const last = isNotFound(failure) ? undefined : cache.get(key, { allowStale: true, noDeleteOnStaleGet: true });
-        count(last === undefined ? 'miss' : 'stale');
+        count(last === undefined ? 'miss' : 'stale', budget);
         if (last === undefined) throw failure;
         return { value: last, stale: true };
       }

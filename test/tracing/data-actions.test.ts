@@ -69,6 +69,18 @@ describe('data-action spans', () => {
     expect(ordersCalls.map((s) => s.attributes['http.response.status_code'])).toEqual([200]);
   });
 
+  it('show a cached answer as a cache hit without a backend call', async () => {
+    const recorder = spanRecorder();
+    const { post, app } = await setup({}, { spanExporter: recorder.exporter });
+    for (let i = 0; i < 2; i++) expect((await post('crm-account', { customerId: 'c-1' })).json().crm.status).toBe('ok');
+    const spans = await recorder.spans(app);
+    const sources = spans.filter((s) => s.name === 'source crm').sort((a, b) => a.startTime[0] - b.startTime[0]
+      || a.startTime[1] - b.startTime[1]);
+    expect(sources.map((s) => s.attributes['gdas.source.cache'])).toEqual(['miss', 'hit']);
+    expect(sources.map((s) => childrenOf(spans, s).length)).toEqual([1, 0]);
+    expect(t.sim.hits('crm')).toBe(1);
+  });
+
   it('show a retried call as one client span per attempt, and count the retry on the source span', async () => {
     const { clock, advance } = manualClock();
     const recorder = spanRecorder();
