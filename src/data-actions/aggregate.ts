@@ -128,7 +128,7 @@ async function load(
 /** Statuses that say the source failed; `not_found` is an answer (docs/contract.md, "Source statuses"). */
 const FAILED = new Set(['timeout', 'rate_limited', 'unavailable', 'error']);
 
-/** A source's span: what it answered and what it went through (docs/tracing.md, "Spans"). */
+/** A source's span: what it answered and what it went through (docs/operations.md, "Tracing"). */
 function endSourceSpan(span: TraceScope, section: Section | undefined, running: RunningSource, budgetMs: number) {
   const circuit = running.circuit?.();
   span.setAttributes({

@@ -50,7 +50,7 @@ export default async function events(app: FastifyInstance) {
   });
 
   const batcher = new GroupCommit<EventRecord, Status>(async (records, batch) => {
-    // Its own trace, linked to the request spans it carries (docs/tracing.md, "Spans").
+    // Its own trace, linked to the request spans it carries (docs/operations.md, "Tracing").
     const span = app.tracing?.batch(
       { 'gdas.batch.id': batch.id, 'gdas.sink': sink.name, 'gdas.batch.events': records.length },
       batch.riders.flatMap((r) => (r.span ? [r.span] : [])),

@@ -5,7 +5,7 @@ import type { TraceScope, Tracing } from './types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The app's tracing when it is on (OTEL_* variables, docs/tracing.md); undefined when off. */
+    /** The app's tracing when it is on (OTEL_* variables, docs/operations.md, "Tracing"); undefined when off. */
     tracing: Tracing | undefined;
   }
   interface FastifyRequest {
@@ -18,7 +18,7 @@ declare module 'fastify' {
 const FLUSH_AT_CLOSE_MS = 2000;
 
 /**
- * Tracing, opt-in (docs/tracing.md): off, nothing of OpenTelemetry is loaded and every `trace` is
+ * Tracing, opt-in (docs/operations.md, "Tracing"): off, nothing of OpenTelemetry is loaded and every `trace` is
  * undefined. On, the app's own tracer provider is built here, before the routes it instruments,
  * and flushed and shut down when the app closes.
  */

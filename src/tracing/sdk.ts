@@ -13,7 +13,7 @@ import { SpanScope } from './scope.js';
 import type { TracingSettings } from './settings.js';
 import type { Tracing } from './types.js';
 
-// The OpenTelemetry SDK of one app (docs/tracing.md), loaded only when tracing is on: its own
+// The OpenTelemetry SDK of one app (docs/operations.md, "Tracing"), loaded only when tracing is on: its own
 // tracer provider, the OTLP/HTTP JSON exporter, and @fastify/otel for the inbound request span.
 
 function samplerOf({ sampler, samplerRatio }: TracingSettings): Sampler {

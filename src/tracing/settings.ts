@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bool, optional, text, url } from '../env.js';
 import { PACKAGE_NAME } from '../package.js';
 
-// The OpenTelemetry variables the service reads (docs/tracing.md), named and defaulted as the
+// The OpenTelemetry variables the service reads (docs/operations.md, "Tracing"), named and defaulted as the
 // OpenTelemetry specification names them ("Environment Variable Specification"). Tracing is off
 // unless one of them says where spans go; the exporter's transport details (OTEL_EXPORTER_OTLP_HEADERS,
 // _TIMEOUT, _COMPRESSION, _CERTIFICATE) are read by the OTLP exporter itself.

@@ -1,6 +1,6 @@
 import type { Attributes, SpanContext } from '@opentelemetry/api';
 
-// What the rest of the service sees of tracing (docs/tracing.md): types only. The OpenTelemetry
+// What the rest of the service sees of tracing (docs/operations.md, "Tracing"): types only. The OpenTelemetry
 // SDK is loaded, and these are implemented (src/tracing/scope.ts), only when tracing is on; with it
 // off every `trace` is undefined and each layer's one check is all that runs.
 

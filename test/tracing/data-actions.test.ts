@@ -8,7 +8,7 @@ import { DATA_KEY } from '../helpers/app.js';
 import { manualClock, until } from '../helpers/clock.js';
 import { childrenOf, only, spanRecorder, traceparent } from './helpers.js';
 
-// The spans of a data action (docs/tracing.md), read from an in-memory exporter given to buildApp,
+// The spans of a data action (docs/operations.md, "Tracing"), read from an in-memory exporter given to buildApp,
 // and the traceparent each backend received, as the simulator recorded it.
 
 const t = withSimulator();
@@ -134,7 +134,7 @@ describe('data-action spans', () => {
     }
   });
 
-  it('continue the trace to a declared backend behind OAuth 2.0, and not to its token endpoint', async () => {
+  it('continue the trace to declared backends unless their file says not, never to a token endpoint', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gdas-tracing-')), 'backends.yaml');
     writeFileSync(file, `
 backends:
@@ -144,6 +144,13 @@ backends:
     request: { method: GET, path: "/api/v2/users/{userId}" }
     output:
       id: { type: string, from: id, required: true }
+  - name: vendor
+    baseUrl: \${env:T_USERS_URL}
+    traceparent: false
+    auth: { type: oauth2, tokenUrl: "\${env:T_LOGIN_URL}/oauth/token", clientId: sim-client, clientSecret: sim-secret }
+    request: { method: GET, path: "/api/v2/users/{userId}", query: { from: vendor } }
+    output:
+      id: { type: string, from: id, required: true }
 `);
     const recorder = spanRecorder();
     const { post, app } = await setup({
@@ -151,6 +158,7 @@ backends:
       GENESYS_CLIENT_ID: '', GENESYS_CLIENT_SECRET: '',
     }, { spanExporter: recorder.exporter });
     expect((await post('agent', { userId: 'u-7' })).json().agent).toMatchObject({ status: 'ok', id: 'u-7' });
+    expect((await post('vendor', { userId: 'u-8' })).json().vendor).toMatchObject({ status: 'ok', id: 'u-8' });
 
     const spans = await recorder.spans(app);
     const calls = childrenOf(spans, only(spans, 'source agent'));
@@ -158,9 +166,13 @@ backends:
     const api = calls.find((s) => s.attributes['gdas.target'] === 'agent');
     expect(token!.attributes['url.full']).toBe(`${t.sim.urls.genesysLogin}/oauth/token`);
     // The token request is a span of the trace, but the token endpoint is not told about it.
-    expect(t.sim.requests('login').map((r) => r.headers.traceparent)).toEqual([undefined]);
-    expect(t.sim.requests('users').map((r) => r.headers.traceparent))
-      .toEqual([traceparent(api!.spanContext().traceId, api!.spanContext().spanId)]);
+    expect(t.sim.requests('login').map((r) => r.headers.traceparent)).toEqual([undefined, undefined]);
+    const [told, untold] = t.sim.requests('users');
+    expect(told!.headers.traceparent).toBe(traceparent(api!.spanContext().traceId, api!.spanContext().spanId));
+    // `traceparent: false`: the call is a span here, and the backend is not told.
+    expect(untold!.query).toEqual({ from: 'vendor' });
+    expect(untold!.headers).not.toHaveProperty('traceparent');
+    expect(childrenOf(spans, only(spans, 'source vendor')).map((s) => s.attributes['gdas.target'])).toContain('vendor');
   });
 
   it('export nothing for a caller that does not sample its trace, and pass that decision on to the CRM', async () => {

@@ -4,7 +4,7 @@ import type { App } from '../../src/app.js';
 import { buildEventsApp, makeEvent, post } from '../events/helpers.js';
 import { named, spanRecorder } from './helpers.js';
 
-// The spans of ingestion (docs/tracing.md): one per request, one per sink write in a trace of its
+// The spans of ingestion (docs/operations.md, "Tracing"): one per request, one per sink write in a trace of its
 // own, linked to the requests whose events it carries.
 
 let app: App | undefined;

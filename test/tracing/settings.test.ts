@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { configProblems } from '../helpers/app.js';
 
 // Which OTEL_* variables turn tracing on, where spans go, and what is refused at start
-// (docs/tracing.md, "Turning it on").
+// (docs/operations.md, "Tracing").
 
 const keyed = { DATA_ACTION_API_KEYS: 'k1', INGEST_API_KEYS: 'k2' };
 const tracingOf = (env: Record<string, string>) => loadConfig({ ...keyed, ...env }).tracing;
