@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { packageVersion } from '../../src/package.js';
@@ -17,17 +17,25 @@ interface OtlpExport {
   resourceSpans: { resource: { attributes: OtlpAttribute[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
 }
 
-/** An OTLP/HTTP receiver on loopback: records each export, answers `status` (or never, with 0). */
+/** An OTLP/HTTP receiver on loopback: records each export, answers `status` (with 0, when released). */
 function otlpReceiver() {
   const received: { path: string; headers: IncomingHttpHeaders; body: OtlpExport }[] = [];
-  const receiver = { status: 200, received, url: '' };
+  const held: ServerResponse[] = [];
+  const answer = (res: ServerResponse, status: number) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+  const receiver = {
+    status: 200, received, url: '',
+    /** Answers the exports held so far: their exporter is done, and retries nothing into the next test. */
+    release: () => held.splice(0).forEach((res) => answer(res, 200)),
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport;
       received.push({ path: req.url ?? '', headers: req.headers, body });
-      if (receiver.status > 0) res.writeHead(receiver.status, { 'content-type': 'application/json' }).end('{}');
+      if (receiver.status > 0) answer(res, receiver.status);
+      else held.push(res);
     });
   });
   beforeAll(async () => {
@@ -35,9 +43,9 @@ function otlpReceiver() {
     receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterEach(() => {
+    receiver.release();
     received.length = 0;
     receiver.status = 200;
-    server.closeAllConnections();
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return receiver;
@@ -77,7 +85,7 @@ describe('OTLP export', () => {
       'service.name': 'genesys-data-actions-service', 'service.version': packageVersion(),
     });
     const spans = exportedSpans();
-    expect(spans.map((s) => s.name).sort()).toEqual(['GET', 'GET', 'POST', 'POST /v1/data-actions/customer-context',
+    expect(spans.map((s) => s.name).sort()).toEqual(['GET', 'POST', 'POST /v1/data-actions/customer-context',
       'source crm', 'source orders', 'source user']);
     const request = spans.find((s) => s.name.startsWith('POST /'))!;
     expect(request).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7' });
