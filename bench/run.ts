@@ -14,6 +14,7 @@ import { genesysBudget } from './scenarios/genesys-budget.js';
 import { ingestFile, ingestPostgres } from './scenarios/ingest.js';
 import { lightLoadLatency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
+import { tracingCost } from './scenarios/tracing.js';
 
 type Scenario = [string, (ctx: ScenarioContext) => Promise<ScenarioReport>, 'every runtime' | 'first runtime'];
 
@@ -24,6 +25,7 @@ const SCENARIOS: Scenario[] = [
   ['latency', lightLoadLatency, 'every runtime'],
   ['ingest-file', ingestFile, 'every runtime'],
   ['memory', memory, 'every runtime'],
+  ['tracing', tracingCost, 'every runtime'],
   ['ingest-postgres', ingestPostgres, 'first runtime'],
   ['genesys-budget', genesysBudget, 'first runtime'],
 ];

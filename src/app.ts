@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { systemClock, type Clock } from './clock.js';
@@ -20,6 +21,7 @@ import rateLimit from './plugins/rate-limit.js';
 import tlsPlugin from './plugins/tls.js';
 import openapi from './openapi/route-table.js';
 import { loadCertificatePair } from './tls.js';
+import tracing from './tracing/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +36,8 @@ export interface AppOverrides {
   logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
   /** Time for budgets, retries, circuits and caches; tests pass one they drive. */
   clock?: Clock;
+  /** Turns tracing on with spans going here instead of OTLP; tests pass an in-memory exporter. */
+  spanExporter?: SpanExporter;
 }
 
 /** A caller's `x-request-id` names the request in the logs only if it is short and plain; else a UUID does. */
@@ -78,7 +82,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
 
   app.decorate('config', config);
   app.decorate('clock', overrides.clock ?? systemClock);
+  app.decorateRequest('outcome', undefined);
   await app.register(fp(async () => {}, { name: 'config' }));
+  await app.register(tracing, { exporter: overrides.spanExporter });
   await app.register(lifecycle);
   await app.register(errorHandler);
   await app.register(zodValidation);

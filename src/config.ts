@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, int, list, optional, optionalInt, parseVariables, text, url } from './env.js';
 import { loadBackends } from './backends/load.js';
 import { BUILT_IN_SOURCES } from './sources/index.js';
+import { tracingSettings, tracingVariables } from './tracing/settings.js';
 import type { ConfiguredSource, SourceDefinition } from './sources/definition.js';
 
 // Every variable of the service (docs/contract.md, "Variables"): the ones below, plus each
@@ -77,6 +78,7 @@ const fields = z.object({
   // predicts missed deadlines. Set e.g. 0.98 to add it.
   MAX_EVENT_LOOP_UTILIZATION: d(optional(z.coerce.number().min(0).max(1)).transform((v) => v ?? 0),
     'load shedding past this event-loop utilisation (0-1); 0 turns it off'),
+  ...tracingVariables,
 });
 
 type Env = z.output<typeof fields>;
@@ -190,6 +192,7 @@ function toConfig(env: Env, sources: ConfiguredSource[]) {
       maxConnections: env.MAX_CONNECTIONS,
     },
     loadShedding: { maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS, maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION },
+    tracing: tracingSettings(env),
   };
 }
 

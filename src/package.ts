@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 // dist/src/ once built): the files that ship beside the code (backends/default.yaml, package.json).
 
 const NAME = 'genesys-data-actions-service';
+/** The package's name: the default `service.name` of its spans. */
+export const PACKAGE_NAME = NAME;
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

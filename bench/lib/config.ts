@@ -45,6 +45,8 @@ export const benchConfig = {
   /** Extra environment of every service process, "K=V,K2=V2" (e.g. MAX_EVENT_LOOP_UTILIZATION=0); default: as shipped. */
   serviceEnv: Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',').map((kv) => kv.trim()).filter((kv) => kv.includes('='))
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
+  /** A git ref built beside the tree: the tracing scenario measures it too (the service before tracing). */
+  compareRef: process.env.BENCH_COMPARE_REF ?? '',
   /** LOG_LEVEL of the service and the baselines; stdout of both goes to /dev/null. */
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
   /**

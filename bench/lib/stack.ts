@@ -58,7 +58,10 @@ export function backendEnv(sim: SimUrls): Record<string, string> {
   };
 }
 
-export async function startService(name: string, env: Record<string, string>, cfg: BenchConfig, workDir: string): Promise<Running> {
+/** The service built in `root` (this tree by default, another commit's build with bench/lib/ref.ts). */
+export async function startService(
+  name: string, env: Record<string, string>, cfg: BenchConfig, workDir: string, root = ROOT,
+): Promise<Running> {
   const port = await freePort();
   const flags = [...cfg.nodeFlags];
   if (cfg.cpuProf) {
@@ -66,7 +69,7 @@ export async function startService(name: string, env: Record<string, string>, cf
     mkdirSync(dir, { recursive: true });
     flags.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`);
   }
-  const proc = spawnNode(name, path.join(ROOT, 'dist/src/server.js'), {
+  const proc = spawnNode(name, path.join(root, 'dist/src/server.js'), {
     // cwd is the scenario's scratch folder: the service loads a .env from its cwd, and none must leak in.
     cwd: workDir,
     env: {

@@ -113,13 +113,19 @@ export function createDeclaredSource(spec: BackendSpec, compiled: Compiled, sett
   const request = compileRequest(settings.request);
   const auth = authorizer(settings.auth, target, settings, ctx);
   const notFoundStatus = new Set(spec.notFound?.status ?? [404]);
+  // A traced call tells the backend its span unless the file says the backend is another
+  // organisation's API (docs/backends.md, `traceparent`; docs/decisions.md, "Tracing").
+  const propagateTrace = spec.traceparent ?? true;
   const breaker = ctx.breaker();
 
   async function call(url: string, body: unknown, method: 'GET' | 'POST', budget: Budget) {
     for (let attempt = 1; ; attempt++) {
       const headers = { ...settings.headers, ...(await auth.headers(budget)) };
       try {
-        return (await ctx.http.requestJson({ target, method, url, headers, body, retry: settings.retry, budget })).body;
+        const answer = await ctx.http.requestJson({
+          target, method, url, headers, body, retry: settings.retry, budget, propagateTrace,
+        });
+        return answer.body;
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
         if (err.status !== undefined && notFoundStatus.has(err.status)) throw upstream.notFound(target);

@@ -67,6 +67,7 @@ export const backendSpec = z.strictObject({
   baseUrl: text,
   auth: auth.optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  traceparent: z.boolean().optional(),
   request: z.strictObject({
     method: z.enum(['GET', 'POST']).default('GET'),
     path: z.string().startsWith('/', 'must start with /'),

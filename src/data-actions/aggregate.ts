@@ -3,6 +3,7 @@ import { startBudget, type Budget } from '../http/budget.js';
 import { upstream, UpstreamError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Inputs, Source, SourceContract } from '../sources/definition.js';
+import type { TraceScope } from '../tracing/types.js';
 import { failed, ok, skipped, type Section } from './normalise.js';
 
 /** A backend as one app runs it: its contract, and the source when it is configured. */
@@ -10,6 +11,8 @@ export interface RunningSource {
   contract: SourceContract;
   source?: Source<object>;
   timeoutMs: number;
+  /** Its circuit's state (closed, half-open, open), for its span. */
+  circuit?: () => string | undefined;
 }
 
 export interface AggregateDeps {
@@ -26,6 +29,14 @@ export interface AggregateRequest {
   wanted: readonly string[];
   /** When the request arrived, on the clock: the deadline counts from there (body upload, auth included). */
   arrivedAt: number;
+  /** The request's span when it is traced: each source that runs gets a child span. */
+  trace?: TraceScope;
+}
+
+/** What one source did, for the request's log line. */
+export interface SourceReport {
+  status: string;
+  latencyMs?: number;
 }
 
 // Time kept back from DATA_ACTION_DEADLINE_MS to normalise, serialise and write the answer.
@@ -38,7 +49,7 @@ const SETTLE_MS = 15;
 /**
  * The customer context (docs/contract.md, "Data actions"): start every requested source under its
  * own budget inside the request's deadline, wait for all of them, and answer one document whatever
- * each one did.
+ * each one did; with it, what each source did, for the log line.
  */
 export async function aggregateCustomerContext(request: AggregateRequest, deps: AggregateDeps) {
   const { clock } = deps;
@@ -48,14 +59,19 @@ export async function aggregateCustomerContext(request: AggregateRequest, deps: 
     .finally(() => deadline.release());
 
   const failedSources = sections.filter((s) => s.status !== 'ok' && s.status !== 'skipped').map((s) => s.name);
+  const complete = failedSources.length === 0;
   const answer: Record<string, unknown> = {
     customerId: request.inputs.customerId ?? '',
-    complete: failedSources.length === 0,
+    complete,
     failedSources: failedSources.join(','),
     latencyMs: Math.round(clock.now() - arrivedAt),
   };
-  for (const { name, section } of sections) answer[name] = section;
-  return answer;
+  const sources: Record<string, SourceReport> = {};
+  for (const { name, section, latencyMs } of sections) {
+    answer[name] = section;
+    sources[name] = latencyMs === undefined ? { status: section.status } : { status: section.status, latencyMs };
+  }
+  return { answer, complete, failedSources, sources };
 }
 
 /** Why a source does not run for these inputs, if it does not (docs/contract.md: `skipped`). */
@@ -69,33 +85,58 @@ function skipReason({ contract, source }: RunningSource, request: AggregateReque
 async function fetchSection(running: RunningSource, request: AggregateRequest, deadline: Budget, deps: AggregateDeps) {
   const { contract, source } = running;
   const why = skipReason(running, request);
-  const section = why !== undefined || source === undefined
-    ? { ...skipped(why ?? 'not configured'), ...contract.empty }
-    : await underBudget(running, source, request.inputs, deadline, deps);
-  return { name: contract.name, status: section.status, section };
+  const { section, latencyMs } = why !== undefined || source === undefined
+    ? { section: { ...skipped(why ?? 'not configured'), ...contract.empty }, latencyMs: undefined }
+    : await underBudget(running, source, request, deadline, deps);
+  return { name: contract.name, status: section.status, section, latencyMs };
 }
 
 /** One source under min(its budget, the deadline); one still running at the deadline is a timeout. */
 async function underBudget(
-  { contract, timeoutMs }: RunningSource, source: Source<object>, inputs: Inputs, deadline: Budget, deps: AggregateDeps,
-): Promise<Section> {
-  const budget = deadline.child(Math.min(timeoutMs, deadline.remainingMs() - SETTLE_MS));
+  running: RunningSource, source: Source<object>, request: AggregateRequest, deadline: Budget, deps: AggregateDeps,
+) {
+  const { contract } = running;
+  const span = request.trace?.child(`source ${contract.name}`, { 'gdas.source': contract.name });
+  const budget = deadline.child(Math.min(running.timeoutMs, deadline.remainingMs() - SETTLE_MS), span);
   const t0 = deps.clock.now();
-  const record = (status: string) => {
-    deps.metrics.sourceLatency.observe({ source: contract.name, status }, (deps.clock.now() - t0) / 1000);
-    deps.metrics.sourceResults.inc({ source: contract.name, status });
-  };
+  let section: Section | undefined;
+  try {
+    section = await load(contract, source, request.inputs, budget, deadline);
+  } finally {
+    budget.release();
+    if (span) endSourceSpan(span, section, running, budget.totalMs);
+  }
+  const elapsedMs = deps.clock.now() - t0;
+  deps.metrics.sourceLatency.observe({ source: contract.name, status: section.status }, elapsedMs / 1000);
+  deps.metrics.sourceResults.inc({ source: contract.name, status: section.status });
+  return { section, latencyMs: Math.round(elapsedMs) };
+}
+
+async function load(
+  contract: SourceContract, source: Source<object>, inputs: Inputs, budget: Budget, deadline: Budget,
+): Promise<Section> {
   try {
     const { value, stale } = await deadline.race(source.load(inputs, budget), () => upstream.timeout(contract.target, deadline));
-    record('ok');
     return { ...ok(stale), ...value };
   } catch (err) {
     // Anything but an UpstreamError is a bug: it surfaces as a 500, unrecorded.
     if (!(err instanceof UpstreamError)) throw err;
-    const outcome = failed(err);
-    record(outcome.status);
-    return { ...outcome, ...contract.empty };
-  } finally {
-    budget.release();
+    return { ...failed(err), ...contract.empty };
   }
+}
+
+/** Statuses that say the source failed; `not_found` is an answer (docs/contract.md, "Source statuses"). */
+const FAILED = new Set(['timeout', 'rate_limited', 'unavailable', 'error']);
+
+/** A source's span: what it answered and what it went through (docs/operations.md, "Tracing"). */
+function endSourceSpan(span: TraceScope, section: Section | undefined, running: RunningSource, budgetMs: number) {
+  const circuit = running.circuit?.();
+  span.setAttributes({
+    'gdas.source.status': section?.status ?? 'bug',
+    'gdas.source.retries': span.retries,
+    'gdas.source.budget_ms': budgetMs,
+    ...(span.cache && { 'gdas.source.cache': span.cache }),
+    ...(circuit && { 'gdas.source.circuit': circuit }),
+  });
+  span.end(section === undefined ? 'unexpected error' : FAILED.has(section.status) ? section.error : undefined);
 }

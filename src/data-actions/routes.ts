@@ -13,9 +13,10 @@ async function startSources(app: FastifyInstance, configured: readonly Configure
   app.addHook('onClose', () => http.close());
   const running: RunningSource[] = [];
   for (const { contract, start, timeoutMs } of configured) {
+    let breaker: CircuitBreaker | undefined;
     const ctx: SourceContext = {
       http, metrics, clock, log: app.log, cacheMaxEntries: config.cacheMaxEntries, redisUrl: config.redisUrl,
-      breaker: () => new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock),
+      breaker: () => (breaker = new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock)),
     };
     const source = await start(ctx);
     if (source?.close) app.addHook('onClose', () => source.close?.());
@@ -29,7 +30,7 @@ async function startSources(app: FastifyInstance, configured: readonly Configure
         }
       });
     }
-    running.push({ contract, source, timeoutMs });
+    running.push({ contract, source, timeoutMs, circuit: () => breaker?.current });
   }
   return running;
 }
@@ -67,10 +68,13 @@ export default async function dataActionRoutes(app: FastifyInstance) {
       schema: { summary: action.summary, body: action.input, response: { 200: action.output } },
     }, async (request) => {
       const inputs = request.body as Record<string, unknown>;
-      const answer = await aggregateCustomerContext({
+      const { answer, complete, failedSources, sources } = await aggregateCustomerContext({
         inputs, sections, wanted: (inputs.include as string[] | undefined) ?? all, arrivedAt: request.arrivedAt,
+        trace: request.trace,
       }, deps);
-      metrics.dataActionResults.inc({ route: action.name, complete: String(answer.complete) });
+      metrics.dataActionResults.inc({ route: action.name, complete: String(complete) });
+      request.outcome = { complete, sources };
+      request.trace?.setAttributes({ 'gdas.complete': complete, 'gdas.failed_sources': failedSources });
       return answer;
     });
   }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { SpanContext } from '@opentelemetry/api';
 import type { Metrics } from '../metrics.js';
 
 export interface BatcherOptions {
@@ -6,8 +8,23 @@ export interface BatcherOptions {
   maxWaitMs: number;
 }
 
+/** A request whose items ride in batches: each batch notes its id here and links the request's span. */
+export interface Rider {
+  /** The ids of the batches that carried its items, in order. */
+  readonly batches: string[];
+  /** The request's span, when it is traced. */
+  readonly span?: SpanContext;
+}
+
+/** One write: its id (in the logs and on its span) and the requests whose items it carries, once each. */
+export interface Batch {
+  id: string;
+  riders: Rider[];
+}
+
 interface Waiter<T, R> {
   item: T;
+  rider?: Rider;
   resolve: (r: R) => void;
   reject: (err: unknown) => void;
 }
@@ -25,7 +42,7 @@ export class GroupCommit<T, R> {
 
   constructor(
     /** Writes a batch; resolves with one result per item, in order. */
-    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly write: (items: T[], batch: Batch) => Promise<R[]>,
     private readonly opts: BatcherOptions,
     private readonly metrics: Metrics,
   ) {}
@@ -34,9 +51,9 @@ export class GroupCommit<T, R> {
     return this.pending.length;
   }
 
-  add(item: T): Promise<R> {
+  add(item: T, rider?: Rider): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
+      this.pending.push({ item, rider, resolve, reject });
       this.metrics.pendingQueue.set(this.pending.length);
       this.kick();
     });
@@ -63,7 +80,11 @@ export class GroupCommit<T, R> {
     const batch = this.pending.splice(0, this.opts.maxSize);
     this.metrics.pendingQueue.set(this.pending.length);
     this.metrics.batchSize.observe(batch.length);
-    this.writing = this.write(batch.map((w) => w.item)).then(
+    const id = randomBytes(8).toString('hex');
+    const riders = new Set<Rider>();
+    for (const w of batch) if (w.rider) riders.add(w.rider);
+    for (const r of riders) r.batches.push(id);
+    this.writing = this.write(batch.map((w) => w.item), { id, riders: [...riders] }).then(
       (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
       (err: unknown) => batch.forEach((w) => w.reject(err)),
     ).finally(() => {

@@ -3,7 +3,7 @@ import { errors } from '../errors.js';
 import { startBudget } from '../http/budget.js';
 import { systemClock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
-import type { GroupCommit } from './batcher.js';
+import type { GroupCommit, Rider } from './batcher.js';
 import type { ReceivedEvent } from './body.js';
 import { Claims, type Claim, type Status } from './claims.js';
 import type { DedupStore } from './dedup/types.js';
@@ -28,6 +28,8 @@ export interface IngestOptions {
   isArray: boolean;
   /** Time since the request arrived. */
   elapsedMs?: number;
+  /** The request as its events' batches see it: they note their ids on it and link its span. */
+  rider?: Rider;
 }
 
 const isReused = (claim?: Claim) => claim?.kind === 'known' && claim.status === 'reused';
@@ -53,7 +55,7 @@ export class EventIngestor {
     const { idempotencyKey, isArray } = opts;
     const admission = { receivedAt: new Date().toISOString(), idempotencyKey, isArray };
     const records = received.map((r, i) => toRecord(r, i, admission));
-    const stored = this.queued(records.length, () => this.storeAll(records));
+    const stored = this.queued(records.length, () => this.storeAll(records, opts.rider));
     const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), records.length);
     const statuses = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined));
     for (const s of statuses) metrics.ingestEvents.inc({ result: s ?? 'rejected' });
@@ -89,10 +91,10 @@ export class EventIngestor {
    * Every event is claimed before any is written, so a reused Idempotency-Key refuses its whole
    * request with nothing stored (docs/eventbridge.md).
    */
-  private async storeAll(records: EventRecord[]): Promise<PromiseSettledResult<Status>[]> {
+  private async storeAll(records: EventRecord[], rider?: Rider): Promise<PromiseSettledResult<Status>[]> {
     const claims = await Promise.allSettled(records.map((r) => this.claims.claim(r)));
     const held = claims.map((c) => (c.status === 'fulfilled' ? c.value : undefined));
-    if (!held.some(isReused)) return Promise.allSettled(claims.map((c, i) => this.complete(c, records[i]!)));
+    if (!held.some(isReused)) return Promise.allSettled(claims.map((c, i) => this.complete(c, records[i]!, rider)));
     // A twin waiting on a claim given up here is told to retry.
     const notWritten = errors.inProgressElsewhere();
     await Promise.all(held.map((c) => (c?.kind === 'owned' ? c.settle({ error: notWritten }) : undefined)));
@@ -100,14 +102,14 @@ export class EventIngestor {
     return held.map((c) => (isReused(c) ? { status: 'fulfilled', value: 'reused' } : refused));
   }
 
-  private async complete(claimed: PromiseSettledResult<Claim>, record: EventRecord): Promise<Status> {
+  private async complete(claimed: PromiseSettledResult<Claim>, record: EventRecord, rider?: Rider): Promise<Status> {
     if (claimed.status === 'rejected') throw claimed.reason;
     const claim = claimed.value;
     if (claim.kind === 'known') return claim.status;
     if (claim.kind === 'twin') return (await claim.outcome) === 'reused' ? 'reused' : 'duplicate';
     let status: Status;
     try {
-      status = await this.deps.batcher.add(record);
+      status = await this.deps.batcher.add(record, rider);
     } catch {
       const unavailable = errors.sinkUnavailable();
       await claim.settle({ error: unavailable });

@@ -49,18 +49,30 @@ export default async function events(app: FastifyInstance) {
     throw err;
   });
 
-  const batcher = new GroupCommit<EventRecord, Status>(async (records) => {
+  const batcher = new GroupCommit<EventRecord, Status>(async (records, batch) => {
+    // Its own trace, linked to the request spans it carries (docs/operations.md, "Tracing").
+    const span = app.tracing?.batch(
+      { 'gdas.batch.id': batch.id, 'gdas.sink': sink.name, 'gdas.batch.events': records.length },
+      batch.riders.flatMap((r) => (r.span ? [r.span] : [])),
+    );
     const end = metrics.sinkLatency.startTimer({ sink: sink.name });
     try {
       const held = await sink.write(records);
       end({ outcome: 'ok' });
-      return records.map((r) => {
+      const statuses = records.map((r): Status => {
         if (!held.has(r.key)) return 'accepted';
         return isReuse(held.get(r.key), r.fingerprint) ? 'reused' : 'duplicate';
       });
+      if (span) {
+        const accepted = statuses.filter((s) => s === 'accepted').length;
+        span.setAttributes({ 'gdas.batch.accepted': accepted, 'gdas.batch.duplicates': statuses.length - accepted });
+        span.end();
+      }
+      return statuses;
     } catch (err) {
       end({ outcome: 'error' });
-      app.log.error({ err, sink: sink.name, events: records.length }, 'sink write failed');
+      span?.end('sink write failed');
+      app.log.error({ err, sink: sink.name, events: records.length, batch: batch.id }, 'sink write failed');
       throw err;
     }
   }, { maxSize: ingest.batchMaxSize, maxWaitMs: ingest.batchMaxWaitMs }, metrics);

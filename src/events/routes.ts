@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fast
 import type { z } from 'zod';
 import { errors } from '../errors.js';
 import { fieldProblems } from '../plugins/zod-validation.js';
+import type { Rider } from './batcher.js';
 import { eventBodyParser, validateEventBody, type ReceivedEvents } from './body.js';
 import type { EventIngestor } from './ingest.js';
 import { eventBridgeBodySchema, eventBridgeHeadersSchema, ingestResponseSchema } from './schemas.js';
@@ -32,6 +33,20 @@ export async function eventRoutes(app: FastifyInstance, opts: { ingestor: EventI
     schema,
   }, async (request, reply) => {
     const { events, isArray } = request.body;
-    return opts.ingestor.ingest(events, { idempotencyKey: request.headers['idempotency-key'], isArray, elapsedMs: reply.elapsedTime });
+    // The batches note themselves on the rider even when their write fails: the log line and the
+    // span name them either way.
+    const rider: Rider = { batches: [], span: request.trace?.spanContext };
+    request.outcome = { batches: rider.batches };
+    try {
+      const answer = await opts.ingestor.ingest(events, {
+        idempotencyKey: request.headers['idempotency-key'], isArray, elapsedMs: reply.elapsedTime, rider,
+      });
+      const { accepted, duplicates } = answer;
+      request.outcome = { accepted, duplicates, batches: rider.batches };
+      request.trace?.setAttributes({ 'gdas.ingest.accepted': accepted, 'gdas.ingest.duplicates': duplicates });
+      return answer;
+    } finally {
+      request.trace?.setAttributes({ 'gdas.ingest.batches': rider.batches });
+    }
   });
 }

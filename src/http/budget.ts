@@ -1,4 +1,5 @@
 import type { Clock, ClockTimer } from '../clock.js';
+import type { TraceScope } from '../tracing/types.js';
 
 // The timing model, once (docs/decisions.md, "One timing model"):
 //  - A data action has one deadline, DATA_ACTION_DEADLINE_MS counted from the request's arrival,
@@ -12,6 +13,8 @@ import type { Clock, ClockTimer } from '../clock.js';
 //    listing, a shared lookup), never milliseconds plus a signal. The layer whose budget ends
 //    reports the timeout against that budget; no layer relabels another layer's timeout.
 //  - All of it reads one Clock, so tests drive time instead of sleeping.
+//  - A budget also carries the span its work belongs to when the request is traced, the way a
+//    deadline and a span travel together in one call context (docs/decisions.md, "Tracing").
 
 /** The abort reason of every expired budget: one shared object, nothing allocated per expiry. */
 export const BUDGET_EXPIRED = new Error('budget expired');
@@ -20,9 +23,11 @@ export interface Budget {
   readonly signal: AbortSignal;
   readonly totalMs: number;
   readonly clock: Clock;
+  /** The span of the work under this budget when it is traced; children inherit it. */
+  readonly trace?: TraceScope;
   remainingMs(): number;
-  /** A budget of at most `ms` inside this one. */
-  child(ms: number): Budget;
+  /** A budget of at most `ms` inside this one, under `trace` when given, else under this one's. */
+  child(ms: number, trace?: TraceScope): Budget;
   /** Settles like `promise`, or rejects with `onExpire()` as soon as this budget ends. */
   race<T>(promise: Promise<T>, onExpire: () => Error): Promise<T>;
   /** Waits `ms` on the clock; rejects with BUDGET_EXPIRED if the budget ends first. */
@@ -36,7 +41,10 @@ export interface Budget {
  * parent may also be a plain signal, such as lru-cache's on eviction). One AbortController and one
  * cleared timer, no AbortSignal.timeout/any: those leave a timer behind after the work is done.
  */
-export function startBudget(ms: number, clock: Clock, parent?: Budget | AbortSignal): Budget {
+export function startBudget(
+  ms: number, clock: Clock, parent?: Budget | AbortSignal,
+  trace = parent instanceof AbortSignal ? undefined : parent?.trace,
+): Budget {
   const parentSignal = parent instanceof AbortSignal ? parent : parent?.signal;
   const parentLeft = parent === undefined || parent instanceof AbortSignal ? ms : parent.remainingMs();
   const totalMs = Math.max(0, Math.floor(Math.min(ms, parentLeft)));
@@ -52,8 +60,9 @@ export function startBudget(ms: number, clock: Clock, parent?: Budget | AbortSig
     signal,
     totalMs,
     clock,
+    trace,
     remainingMs: () => (signal.aborted ? 0 : Math.max(0, Math.floor(endsAt - clock.now()))),
-    child: (childMs) => startBudget(childMs, clock, budget),
+    child: (childMs, childTrace) => startBudget(childMs, clock, budget, childTrace ?? trace),
     race: (promise, onExpire) => raceSignal(promise, signal, onExpire),
     sleep(waitMs) {
       if (signal.aborted) return Promise.reject(BUDGET_EXPIRED);

@@ -33,6 +33,11 @@ export class CircuitBreaker {
     gauge.set({ source: name }, STATE.closed);
   }
 
+  /** As the last call left it: what a source's span reports (`gdas.source.circuit`). */
+  get current(): State {
+    return this.state;
+  }
+
   async run<T>(call: () => Promise<T>): Promise<T> {
     if (this.state === 'open' && this.clock.now() - this.openedAt >= this.opts.resetMs) this.enter('half-open');
     if (this.state === 'open' || (this.state === 'half-open' && this.probing)) throw upstream.circuitOpen(this.name);

@@ -26,6 +26,11 @@ export interface JsonRequest {
   retryAllFailures?: boolean;
   /** Sees every attempt, retries included: an API whose limit counts requests, not calls, admits each one. */
   gate?: AttemptGate;
+  /**
+   * Send `traceparent` naming the call's span when it is traced: to the backends the operator
+   * declares, never to a token endpoint or Genesys (docs/decisions.md, "Tracing").
+   */
+  propagateTrace?: boolean;
 }
 
 /** How one attempt ended: no error for a 2xx. */
@@ -61,6 +66,10 @@ type Attempt =
   | { ok: true; status: number; body: unknown }
   | { ok: false; error: UpstreamError; retry?: '429' | '503' | '5xx' | 'reset' | 'connect'; retryAfterMs?: number };
 
+/** What a client span records of an attempt: the status, and what failed (a budget that ran out first). */
+const spanOutcome = (result: Attempt, signal: AbortSignal) => (result.ok ? { status: result.status }
+  : signal.aborted ? { error: 'UPSTREAM_TIMEOUT' } : { status: result.error.status, error: result.error.code });
+
 /**
  * One keep-alive pool per origin (undici Agent), redirects never followed. undici's own retry
  * interceptor is not used: it caps a long Retry-After at its maxTimeout and retries anyway, and it
@@ -77,8 +86,8 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
 
-  async function attempt(req: JsonRequest, signal: AbortSignal): Promise<Attempt> {
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  async function attempt(req: JsonRequest, signal: AbortSignal, trace?: Record<string, string>): Promise<Attempt> {
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers, ...trace };
     let body: string | undefined;
     if (req.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -119,15 +128,19 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     for (let n = 1; ; n++) {
       if (req.gate) await req.gate.admit(budget);
       const started = budget.clock.now();
+      // One client span per attempt (OpenTelemetry, "HTTP client spans"), when the call is traced.
+      const span = budget.trace?.client(req, n - 1);
       let result: Attempt;
       try {
-        result = await attempt(req, signal);
+        result = await attempt(req, signal, req.propagateTrace ? span?.headers() : undefined);
       } catch (err) {
+        span?.end({ error: signal.aborted ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_ERROR' });
         if (!signal.aborted) throw err;
         const error = timedOut();
         req.gate?.settled({ error });
         throw error;
       }
+      span?.end(spanOutcome(result, signal));
       req.gate?.settled(result.ok ? {} : { error: result.error, retryAfterMs: result.retryAfterMs });
       if (result.ok) return { status: result.status, body: result.body as T };
       if (signal.aborted) throw timedOut();
@@ -136,6 +149,7 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
       const wait = result.retryAfterMs ?? backoffMs(req.retry, n);
       if (wait + (budget.clock.now() - started) > budget.remainingMs()) throw result.error;
       opts.metrics.retries.inc({ target: req.target, reason: result.retry });
+      if (budget.trace) budget.trace.retries += 1;
       try {
         await budget.sleep(wait);
       } catch {

@@ -4,6 +4,7 @@ import { startBudget, type Budget } from './budget.js';
 import type { HttpClient } from './client.js';
 import { upstream, UpstreamError } from './errors.js';
 import type { RetryPolicy } from './retry.js';
+import type { TraceScope } from '../tracing/types.js';
 
 // OAuth 2.0 client-credentials tokens (RFC 6749 §4.4) for a backend: POST to the token URL through
 // the service's transport (bounded including the body, 1 MiB, no redirects, Retry-After), the
@@ -61,9 +62,11 @@ export function createTokenSource(settings: ClientCredentials, deps: { http: Htt
   let pending: Promise<string> | undefined;
   let failure: { error: UpstreamError; count: number; retryAt: number } | undefined;
 
-  async function request(): Promise<string> {
-    // A shared operation: its own budget, not the first caller's (src/http/budget.ts).
-    const budget = startBudget(settings.timeoutMs, clock);
+  async function request(trace?: TraceScope): Promise<string> {
+    // A shared operation: its own budget, not the first caller's (src/http/budget.ts). Traced, it
+    // is a span of the first caller's trace, and never sends traceparent: the token endpoint is
+    // often another organisation's identity provider (docs/decisions.md, "Tracing").
+    const budget = startBudget(settings.timeoutMs, clock, undefined, trace);
     const started = clock.now();
     try {
       const { body } = await http.requestJson({
@@ -98,7 +101,7 @@ export function createTokenSource(settings: ClientCredentials, deps: { http: Htt
       if (failure && now < failure.retryAt && pending === undefined) {
         return held !== undefined ? Promise.resolve(held) : Promise.reject(failure.error);
       }
-      pending ??= request().finally(() => {
+      pending ??= request(budget.trace).finally(() => {
         pending = undefined;
       });
       if (held !== undefined) {

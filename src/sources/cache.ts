@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { startBudget, type Budget } from '../http/budget.js';
 import { upstream, UpstreamError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
+import type { CacheResult, TraceScope } from '../tracing/types.js';
 import type { Cached } from './definition.js';
 
 // A read-through cache for one backend: lru-cache's fetch() coalesces concurrent lookups of one
@@ -37,11 +38,17 @@ export interface CacheOptions<V> {
   load: (key: string, budget: Budget) => Promise<V>;
 }
 
+/** What a backend call started by the cache knows of its first caller: the span it belongs to. */
+interface FetchContext {
+  trace?: TraceScope;
+}
+const UNTRACED: FetchContext = {};
+
 /** A 404 is an answer, not a failure: serving the old record then would resurrect a deleted one. */
 const isNotFound = (err: unknown) => err instanceof UpstreamError && err.code === 'UPSTREAM_NOT_FOUND';
 
 export function createReadThroughCache<V extends object>(opts: CacheOptions<V>): ReadThroughCache<V> {
-  const cache = new LRUCache<string, V>({
+  const cache = new LRUCache<string, V, FetchContext>({
     max: opts.max,
     // lru-cache reads ttl 0 as "never expires"; 1 ms is the nearest to "always ask the backend".
     ttl: Math.max(1, opts.ttlMs),
@@ -51,21 +58,26 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
     noDeleteOnFetchRejection: true,
     // Coalesced callers share this call, so it has its own budget: a caller that joins late is
     // not cut short by the first caller's deadline, and the answer still fills the cache.
-    // lru-cache's signal fires when the entry is evicted or deleted mid-call.
-    fetchMethod: (key, _stale, { signal }) => {
-      const budget = startBudget(opts.timeoutMs, opts.clock, signal);
+    // lru-cache's signal fires when the entry is evicted or deleted mid-call. Traced, the call is
+    // a span of the caller that started it.
+    fetchMethod: (key, _stale, { signal, context }) => {
+      const budget = startBudget(opts.timeoutMs, opts.clock, signal, context.trace);
       return opts.load(key, budget).finally(() => budget.release());
     },
   });
-  const count = (result: 'hit' | 'miss' | 'stale') => opts.metrics.cache.inc({ cache: opts.name, result });
+  const count = (result: CacheResult, budget: Budget) => {
+    opts.metrics.cache.inc({ cache: opts.name, result });
+    if (budget.trace) budget.trace.cache = result;
+  };
 
   return {
     async get(key, budget) {
-      const status: LRUCache.Status<string, V> = {};
+      const status: LRUCache.Status<string, V, FetchContext> = {};
       try {
-        const value = await budget.race(cache.fetch(key, { status }), () => upstream.timeout(opts.target, budget));
+        const fetched = cache.fetch(key, { status, context: budget.trace ? { trace: budget.trace } : UNTRACED });
+        const value = await budget.race(fetched, () => upstream.timeout(opts.target, budget));
         if (value === undefined) throw upstream.unreachable(opts.target);
-        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
+        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss', budget);
         return { value, stale: false };
       } catch (caught) {
         let err = caught;
@@ -74,7 +86,7 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         if (!(err instanceof UpstreamError) && !budget.signal.aborted) {
           try {
             const value = await opts.load(key, budget);
-            count('miss');
+            count('miss', budget);
             return { value, stale: false };
           } catch (direct) {
             err = direct;
@@ -83,7 +95,7 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
         const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.target);
         if (isNotFound(failure)) cache.delete(key);
         const last = isNotFound(failure) ? undefined : cache.get(key, { allowStale: true, noDeleteOnStaleGet: true });
-        count(last === undefined ? 'miss' : 'stale');
+        count(last === undefined ? 'miss' : 'stale', budget);
         if (last === undefined) throw failure;
         return { value: last, stale: true };
       }

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from '../helpers/app.js';
 
 // BACKENDS_FILE is checked at start: every problem in one message, named by its place in the file
 // or by the variable it came from, never by echoing a secret.
@@ -16,15 +17,7 @@ function file(text: string) {
 }
 
 const keyed = { DATA_ACTION_API_KEYS: 'k1', INGEST_API_KEYS: 'k2' };
-function problemsOf(env: Record<string, string>) {
-  try {
-    loadConfig({ ...keyed, ...env });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (env: Record<string, string>) => configProblems({ ...keyed, ...env });
 
 const backend = (extra = '') => `
   - name: crm

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildApp, type AppOverrides } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { loggerOptions } from '../../src/logger.js';
 import type { SourceDefinition } from '../../src/sources/definition.js';
 
@@ -24,6 +24,17 @@ export function testConfig(env: Record<string, string | undefined> = {}, sources
     MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   }, sources);
+}
+
+/** The problems a configuration is refused with; throws when it is accepted. */
+export function configProblems(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems;
+  }
+  throw new Error('expected the configuration to be refused');
 }
 
 export async function buildTestApp(env: Record<string, string | undefined> = {}, overrides: AppOverrides = {}) {
