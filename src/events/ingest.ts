@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errors } from '../errors.js';
 import { startBudget } from '../http/budget.js';
-import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { GroupCommit, Rider } from './batcher.js';
 import type { ReceivedEvent } from './body.js';
@@ -21,6 +21,8 @@ export interface IngestDeps {
   queueMax: number;
   /** When the answer is due, from the request's arrival (before EventBridge's 5 s timeout). */
   answerWithinMs: number;
+  /** The app's clock: the answer's deadline runs on it. */
+  clock: Clock;
 }
 
 export interface IngestOptions {
@@ -126,7 +128,7 @@ export class EventIngestor {
    * written (it waits for that write, or gets 429 from another replica).
    */
   private async answerBy<T>(work: Promise<T>, ms: number, count: number): Promise<T> {
-    const deadline = startBudget(ms, systemClock);
+    const deadline = startBudget(ms, this.deps.clock);
     try {
       return await deadline.race(work, () => {
         this.deps.metrics.ingestEvents.inc({ result: 'late' }, count);

@@ -87,6 +87,8 @@ export default async function events(app: FastifyInstance) {
   app.readiness.register('sink', () => sink.check());
   app.readiness.register('dedup-store', () => store.check());
 
-  const ingestor = new EventIngestor({ store, batcher, metrics, log: app.log, queueMax: ingest.queueMax, answerWithinMs: ANSWER_WITHIN_MS });
+  const ingestor = new EventIngestor({
+    store, batcher, metrics, log: app.log, queueMax: ingest.queueMax, answerWithinMs: ANSWER_WITHIN_MS, clock: app.clock,
+  });
   await app.register(eventRoutes, { ingestor });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { startBudget } from '../../http/budget.js';
-import { systemClock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { createHttpClient } from '../../http/client.js';
 import type { Metrics } from '../../metrics.js';
 import type { Sink } from './types.js';
@@ -10,6 +10,7 @@ export interface HttpSinkOptions {
   /** INGEST_HTTP_TIMEOUT_MS: every attempt and backoff together, well under EventBridge's 5 s. */
   budgetMs: number;
   metrics: Metrics;
+  clock: Clock;
 }
 
 // Backoff of the data-action transport (Retry-After honoured); the budget ends it first.
@@ -31,7 +32,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
     name: 'http',
     async write(records) {
       const batchKey = createHash('sha256').update(records.map((r) => r.key).join(',')).digest('hex');
-      const budget = startBudget(opts.budgetMs, systemClock);
+      const budget = startBudget(opts.budgetMs, opts.clock);
       try {
         await client.requestJson({
           target: 'ingest-collector',

@@ -13,7 +13,7 @@ export type { EventRecord, Sink } from './types.js';
 export interface SinkDeps {
   log: FastifyBaseLogger;
   metrics: Metrics;
-  /** The app's clock: the file sink names its day files by its wall time. */
+  /** The app's clock: the file sink names its day files by its wall time, the HTTP sink's budget runs on it. */
   clock: Clock;
 }
 
@@ -26,6 +26,6 @@ export async function createSink(config: Config, deps: SinkDeps): Promise<Sink> 
       // config.ts guarantees DATABASE_URL with INGEST_SINK=postgres, INGEST_HTTP_URL with http.
       return createPostgresSink({ connectionString: ingest.databaseUrl!, poolMax: ingest.databasePoolMax, log: deps.log });
     case 'http':
-      return createHttpSink({ url: ingest.httpUrl!, budgetMs: ingest.httpTimeoutMs, metrics: deps.metrics });
+      return createHttpSink({ url: ingest.httpUrl!, budgetMs: ingest.httpTimeoutMs, metrics: deps.metrics, clock: deps.clock });
   }
 }
