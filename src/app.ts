@@ -3,11 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import pino from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import dataActionRoutes from './data-actions/routes.js';
 import events from './events/plugin.js';
-import { loggerOptions, RequestLogController } from './logger.js';
+import { loggerOptions, RequestLogController, requestLines } from './logger.js';
 import authPlugin from './plugins/auth.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import connections from './plugins/connections.js';
@@ -52,7 +53,7 @@ const requestId = (req: IncomingMessage) => {
  * files configured, a certificate pair that cannot be served throws a ConfigError.
  */
 export async function buildApp(config: Config, overrides: AppOverrides = {}) {
-  const logger = overrides.logger ?? loggerOptions(config);
+  const logger = overrides.logger ?? pino(loggerOptions(config));
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = config.connections;
   // Node checks both timeouts on a timer of its own: every second, or twice per headers timeout.
   const serverOptions = {
@@ -63,7 +64,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const tls = config.tls && { files: config.tls, initial: loadCertificatePair(config.tls) };
   const app = Fastify({
     ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
-    logController: new RequestLogController(),
+    logController: new RequestLogController(requestLines(typeof logger === 'object' && 'child' in logger ? logger : undefined)),
     requestIdHeader: false,
     genReqId: requestId,
     bodyLimit: config.ingest.bodyLimitBytes,

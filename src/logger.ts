@@ -1,5 +1,5 @@
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
 declare module 'fastify' {
@@ -28,11 +28,30 @@ export function loggerOptions(config: Pick<Config, 'logLevel' | 'auth'>): Logger
 }
 
 /**
+ * A logger for the request lines of `logger`: the same stream, level and base fields, without the
+ * redaction, which costs more than the rest of a line (docs/decisions.md, "The request log line").
+ * A line only holds what the service itself puts in it, so it needs none. Undefined for a logger
+ * that is off or not pino's.
+ */
+export function requestLines(logger: FastifyBaseLogger | undefined): Logger | undefined {
+  const stream = (logger as Partial<Record<symbol, unknown>> | undefined)?.[pino.symbols.streamSym];
+  if (!logger || !stream || logger.level === 'silent') return undefined;
+  return pino({ level: logger.level }, stream as pino.DestinationStream);
+}
+
+/**
  * One line per request (docs/contract.md, "Operations") instead of Fastify's two: written when the response is done,
  * with the request id (bound by Fastify), method, route, status, time, credential name, what the route did
- * (`request.outcome`) and, when the request is traced, its trace id.
+ * (`request.outcome`) and, when the request is traced, its trace id. An answer with an error goes
+ * through the request's own (redacting) logger: an error is the one thing a line may carry from elsewhere.
  */
+const INFO = pino.levels.values.info!;
+
 export class RequestLogController extends LogController {
+  constructor(private readonly lines?: Logger) {
+    super();
+  }
+
   override incomingRequest() {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
@@ -48,6 +67,10 @@ export class RequestLogController extends LogController {
       err: error ?? undefined,
     };
     if (error || reply.statusCode >= 500) request.log.error(line, 'request');
+    // The route's own level still decides (health and metrics log at warn).
+    else if (this.lines && (pino.levels.values[request.log.level] ?? Infinity) <= INFO) {
+      this.lines.info({ reqId: request.id, ...line }, 'request');
+    }
     else request.log.info(line, 'request');
   }
 }

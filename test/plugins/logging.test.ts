@@ -35,6 +35,20 @@ describe('request logs', () => {
     for (const secret of [key, 'dXNlcjpwYXNz', 'eb-secret', 'client-secret-value']) expect(log.raw()).not.toContain(secret);
   });
 
+  it('leave out the probes and /metrics, which log at warn, and keep the line\'s base fields', async () => {
+    const log = capturingLogger();
+    const app = await buildApp(log.config, { logger: log.logger });
+    await app.ready();
+    for (const url of ['/healthz', '/readyz', '/metrics']) expect((await app.inject(url)).statusCode).toBe(200);
+    await app.inject({ url: '/nope', headers: { 'x-request-id': 'seen-1' } });
+    await app.close();
+    const lines = log.lines.filter((l) => l.msg === 'request');
+    expect(lines).toEqual([expect.objectContaining({ reqId: 'seen-1', route: 'unknown', statusCode: 404, level: 30 })]);
+    expect(lines[0]).toHaveProperty('time');
+    expect(lines[0]).toHaveProperty('pid');
+    expect(lines[0]).toHaveProperty('hostname');
+  });
+
   it('take a caller\'s x-request-id only when it is short and plain, and a fresh UUID otherwise', async () => {
     const log = capturingLogger();
     const app = await buildApp(log.config, { logger: log.logger });
