@@ -15,6 +15,8 @@ import { ingestFile, ingestPostgres } from './scenarios/ingest.js';
 import { lightLoadLatency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
 import { tracingCost } from './scenarios/tracing.js';
+import { ablation } from './scenarios/ablation.js';
+import { declaredBackends } from './scenarios/declared.js';
 
 type Scenario = [string, (ctx: ScenarioContext) => Promise<ScenarioReport>, 'every runtime' | 'first runtime'];
 
@@ -25,7 +27,9 @@ const SCENARIOS: Scenario[] = [
   ['latency', lightLoadLatency, 'every runtime'],
   ['ingest-file', ingestFile, 'every runtime'],
   ['memory', memory, 'every runtime'],
-  ['tracing', tracingCost, 'every runtime'],
+  ['tracing', tracingCost, 'first runtime'],
+  ['ablation', ablation, 'first runtime'],
+  ['declared', declaredBackends, 'first runtime'],
   ['ingest-postgres', ingestPostgres, 'first runtime'],
   ['genesys-budget', genesysBudget, 'first runtime'],
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import pino from 'pino';
 import { systemClock, type Clock } from './clock.js';
@@ -21,6 +21,7 @@ import loadShedding from './plugins/load-shedding.js';
 import rateLimit from './plugins/rate-limit.js';
 import tlsPlugin from './plugins/tls.js';
 import openapi from './openapi/route-table.js';
+import type { Metrics } from './metrics.js';
 import { loadCertificatePair } from './tls.js';
 import tracing from './tracing/plugin.js';
 
@@ -39,6 +40,21 @@ export interface AppOverrides {
   clock?: Clock;
   /** Turns tracing on with spans going here instead of OTLP; tests pass an in-memory exporter. */
   spanExporter?: SpanExporter;
+  /** The metrics the app records into; the bench passes no-op ones to price them. */
+  metrics?: Metrics;
+  /**
+   * Layers the bench's ablation switches off one at a time to price each (bench/README.md,
+   * "Ablation"). Never read from the environment: a service runs every layer.
+   */
+  without?: readonly AblatedLayer[];
+}
+
+export type AblatedLayer = 'request-log' | 'rate-limit' | 'validation' | 'serialisation' | 'circuit';
+
+/** No request line at all: what the log line costs (the ablation). */
+class NoRequestLines extends LogController {
+  override incomingRequest() {}
+  override requestCompleted() {}
 }
 
 /** A caller's `x-request-id` names the request in the logs only if it is short and plain; else a UUID does. */
@@ -54,6 +70,7 @@ const requestId = (req: IncomingMessage) => {
  */
 export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const logger = overrides.logger ?? pino(loggerOptions(config));
+  const without = new Set(overrides.without);
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = config.connections;
   // Node checks both timeouts on a timer of its own: every second, or twice per headers timeout.
   const serverOptions = {
@@ -64,7 +81,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const tls = config.tls && { files: config.tls, initial: loadCertificatePair(config.tls) };
   const app = Fastify({
     ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
-    logController: new RequestLogController(requestLines(typeof logger === 'object' && 'child' in logger ? logger : undefined)),
+    logController: without.has('request-log')
+      ? new NoRequestLines()
+      : new RequestLogController(requestLines(typeof logger === 'object' && 'child' in logger ? logger : undefined)),
     requestIdHeader: false,
     genReqId: requestId,
     bodyLimit: config.ingest.bodyLimitBytes,
@@ -88,16 +107,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(tracing, { exporter: overrides.spanExporter });
   await app.register(lifecycle);
   await app.register(errorHandler);
-  await app.register(zodValidation);
+  await app.register(zodValidation, { validation: !without.has('validation'), serialisation: !without.has('serialisation') });
   await app.register(openapi);
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { metrics: overrides.metrics });
   await app.register(connections);
   if (tls) await app.register(tlsPlugin, tls);
   await app.register(healthPlugin);
   await app.register(authPlugin);
   await app.register(loadShedding);
-  await app.register(rateLimit);
-  await app.register(dataActionRoutes, { prefix: '/v1/data-actions' });
+  if (without.has('rate-limit')) app.decorate('rateLimit', () => async () => {});
+  else await app.register(rateLimit);
+  await app.register(dataActionRoutes, { prefix: '/v1/data-actions', circuits: !without.has('circuit') });
   await app.register(events, { prefix: '/v1/events' });
   return app;
 }

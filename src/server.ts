@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.js';
+import { buildApp, type AppOverrides } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
 /**
@@ -9,8 +9,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
  * in-flight ones finish, then resources close in onClose; `afterClose` runs last (the demo's simulator).
  * With HTTPS, SIGHUP reloads the certificate files instead (docs/operations.md, "HTTPS").
  */
-export async function startServer(config: Config, afterClose?: () => Promise<void>) {
-  const app = await buildApp(config);
+export async function startServer(config: Config, afterClose?: () => Promise<void>, overrides: AppOverrides = {}) {
+  const app = await buildApp(config, overrides);
   const { tls } = app;
   closeWithGrace({ delay: config.shutdownTimeoutMs, skip: tls ? ['SIGHUP'] : [] }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error');

@@ -58,9 +58,14 @@ export function backendEnv(sim: SimUrls): Record<string, string> {
   };
 }
 
-/** The service built in `root` (this tree by default, another commit's build with bench/lib/ref.ts). */
+/**
+ * The service built in `root` (this tree by default, another commit's build with bench/lib/ref.ts),
+ * as shipped (`dist/src/server.js`) or, with a `variant`, the bench's own build of it
+ * (`dist/bench/service.js`: the backends in code, or one layer switched off).
+ */
 export async function startService(
-  name: string, env: Record<string, string>, cfg: BenchConfig, workDir: string, root = ROOT,
+  name: string, env: Record<string, string>, cfg: BenchConfig, workDir: string,
+  { root = ROOT, variant }: { root?: string; variant?: string } = {},
 ): Promise<Running> {
   const port = await freePort();
   const flags = [...cfg.nodeFlags];
@@ -69,7 +74,8 @@ export async function startService(
     mkdirSync(dir, { recursive: true });
     flags.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`);
   }
-  const proc = spawnNode(name, path.join(root, 'dist/src/server.js'), {
+  const script = variant === undefined ? 'dist/src/server.js' : 'dist/bench/service.js';
+  const proc = spawnNode(name, path.join(root, script), {
     // cwd is the scenario's scratch folder: the service loads a .env from its cwd, and none must leak in.
     cwd: workDir,
     env: {
@@ -87,6 +93,7 @@ export async function startService(
       NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
       ...env,
       ...cfg.serviceEnv,
+      ...(variant !== undefined && { BENCH_VARIANT: variant }),
     },
     nodeFlags: flags,
     node: cfg.node,

@@ -42,7 +42,7 @@ export async function tracingCost(ctx: ScenarioContext): Promise<ScenarioReport>
     let old: Running | undefined;
     if (cfg.compareRef) {
       ref = buildRef(cfg.compareRef);
-      old = await startService('service-before-tracing', env, cfg, scratch.dir, ref.root);
+      old = await startService('service-before-tracing', env, cfg, scratch.dir, { root: ref.root });
       running.push(old);
     }
     const incomplete = new Map<string, number>();

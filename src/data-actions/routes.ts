@@ -1,22 +1,24 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { startBudget } from '../http/budget.js';
-import { CircuitBreaker } from '../http/circuit.js';
+import { CircuitBreaker, PASS_THROUGH, type Breaker } from '../http/circuit.js';
 import { createHttpClient } from '../http/client.js';
 import type { ConfiguredSource, SourceContext } from '../sources/definition.js';
 import { aggregateCustomerContext, type AggregateDeps, type RunningSource } from './aggregate.js';
 import { dataActionSchemas } from './schemas.js';
 
 /** Builds each configured backend for this app; its readiness checks and close go with the app. */
-async function startSources(app: FastifyInstance, configured: readonly ConfiguredSource[]): Promise<RunningSource[]> {
+async function startSources(
+  app: FastifyInstance, configured: readonly ConfiguredSource[], circuits: boolean,
+): Promise<RunningSource[]> {
   const { config, metrics, clock } = app;
   const http = createHttpClient({ metrics });
   app.addHook('onClose', () => http.close());
   const running: RunningSource[] = [];
   for (const { contract, start, timeoutMs } of configured) {
-    let breaker: CircuitBreaker | undefined;
+    let breaker: Breaker | undefined;
     const ctx: SourceContext = {
       http, metrics, clock, log: app.log, cacheMaxEntries: config.cacheMaxEntries, redisUrl: config.redisUrl,
-      breaker: () => (breaker = new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock)),
+      breaker: () => (breaker = circuits ? new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock) : PASS_THROUGH),
     };
     const source = await start(ctx);
     if (source?.close) app.addHook('onClose', () => source.close?.());
@@ -47,14 +49,14 @@ declare module 'fastify' {
  * and one route per backend answering the same object restricted to its section. Each notes its
  * arrival, is authenticated, then rate limited per credential before its body is read.
  */
-export default async function dataActionRoutes(app: FastifyInstance) {
+export default async function dataActionRoutes(app: FastifyInstance, opts: { circuits?: boolean } = {}) {
   const { config, metrics, clock } = app;
   app.decorateRequest('arrivedAt', 0);
   const arrival: onRequestHookHandler = (request, _reply, done) => {
     request.arrivedAt = clock.now();
     done();
   };
-  const running = await startSources(app, config.sources);
+  const running = await startSources(app, config.sources, opts.circuits !== false);
   const deps: AggregateDeps = { metrics, clock, deadlineMs: config.dataActionDeadlineMs };
   // One limiter for the family: a credential has one budget whatever route it calls.
   const limit = app.rateLimit();

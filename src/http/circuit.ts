@@ -7,7 +7,17 @@ import { upstream, UpstreamError } from './errors.js';
 // `resetMs` one probe goes through, and its outcome closes or reopens the circuit.
 
 const STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
-type State = keyof typeof STATE;
+export type CircuitState = keyof typeof STATE;
+type State = CircuitState;
+
+/** What a source holds: the breaker, or (for the bench's ablation only) a pass-through. */
+export interface Breaker {
+  readonly current: CircuitState;
+  run<T>(call: () => Promise<T>): Promise<T>;
+}
+
+/** No circuit at all: every call goes through (bench/README.md, "Ablation"). */
+export const PASS_THROUGH: Breaker = { current: 'closed', run: (call) => call() };
 
 /** Answers that say the backend is down or broken; a 404, 429 or refused key says it is up. */
 const FAILURES = new Set(['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE']);
@@ -18,7 +28,7 @@ export interface CircuitOptions {
   resetMs: number;
 }
 
-export class CircuitBreaker {
+export class CircuitBreaker implements Breaker {
   private state: State = 'closed';
   private failures = 0;
   private openedAt = 0;

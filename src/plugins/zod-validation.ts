@@ -16,11 +16,13 @@ export function fieldProblems(error: z.ZodError): FieldProblems {
 
 /**
  * Routes declare zod schemas in `schema.body` and `schema.response`; the same schema object gives
- * the validation, the TypeScript type, the OpenAPI document and the Genesys contract (STYLE §2).
+ * the validation, the TypeScript type, the OpenAPI document and the Genesys contract.
  * Responses are serialised by fast-json-stringify compiled once from the schema's JSON Schema.
  */
-export default fp(async (app) => {
+export default fp(async (app, opts: { validation?: boolean; serialisation?: boolean }) => {
+  // Both stay on in the service; the bench's ablation turns one off to price it (bench/README.md).
   app.setValidatorCompiler(({ schema }) => {
+    if (opts.validation === false) return (data: unknown) => ({ value: data });
     const zodSchema = schema as unknown as z.ZodType;
     return (data: unknown) => {
       const result = zodSchema.safeParse(data);
@@ -28,7 +30,7 @@ export default fp(async (app) => {
     };
   });
   app.setSerializerCompiler(({ schema }) => {
-    if (!isZod(schema)) return (data: unknown) => JSON.stringify(data);
+    if (!isZod(schema) || opts.serialisation === false) return (data: unknown) => JSON.stringify(data);
     const { schema: json, defs } = toJsonSchema(schema, 'output', 'draft-7');
     // Response schemas inline every part: a shared definition would need fast-json-stringify's refs.
     if (Object.keys(defs).length > 0) throw new Error('response schemas must not use shared definitions');

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Budget } from '../http/budget.js';
-import type { CircuitBreaker } from '../http/circuit.js';
+import type { Breaker } from '../http/circuit.js';
 import type { HttpClient } from '../http/client.js';
 import type { Metrics } from '../metrics.js';
 import { parseVariables } from '../env.js';
@@ -38,7 +38,7 @@ export interface SourceContext {
   /** REDIS_URL, when the replicas share state through Redis. */
   redisUrl?: string;
   /** A circuit breaker named after the source (CIRCUIT_* variables). */
-  breaker(): CircuitBreaker;
+  breaker(): Breaker;
 }
 
 /** A source built for one app. */

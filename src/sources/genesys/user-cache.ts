@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { startBudget, type Budget } from '../../http/budget.js';
-import type { CircuitBreaker } from '../../http/circuit.js';
+import type { Breaker } from '../../http/circuit.js';
 import { upstream } from '../../http/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { createReadThroughCache } from '../cache.js';
@@ -50,7 +50,7 @@ function refreshTiming(settings: UserCacheSettings) {
 
 export function createUserCache(
   settings: UserCacheSettings,
-  deps: { api: UsersApi; gate: ApiGate; breaker: CircuitBreaker; clock: Clock; metrics: Metrics; max: number },
+  deps: { api: UsersApi; gate: ApiGate; breaker: Breaker; clock: Clock; metrics: Metrics; max: number },
 ) {
   const { clock, breaker, gate } = deps;
   /** Work that several lookups share runs under a budget of its own (src/http/budget.ts). */
