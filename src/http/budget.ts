@@ -19,8 +19,45 @@ import type { TraceScope } from '../tracing/types.js';
 /** The abort reason of every expired budget: one shared object, nothing allocated per expiry. */
 export const BUDGET_EXPIRED = new Error('budget expired');
 
+/**
+ * The parts of an AbortSignal that undici and a child budget use. A budget's own is a plain list of
+ * listeners rather than an AbortController: a data action starts several budgets, and an
+ * EventTarget per budget showed in profiles of the fan-out (docs/decisions.md, "One timing model").
+ */
+export interface BudgetSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+class Signal implements BudgetSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listeners: (() => void)[] | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void, _options?: { once?: boolean }) {
+    if (!this.aborted) (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void) {
+    const i = this.listeners?.indexOf(listener) ?? -1;
+    if (i >= 0) this.listeners!.splice(i, 1);
+  }
+
+  /** Once: every listener is called one time, then forgotten. */
+  abort(reason: unknown) {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
+  }
+}
+
 export interface Budget {
-  readonly signal: AbortSignal;
+  readonly signal: BudgetSignal;
   readonly totalMs: number;
   readonly clock: Clock;
   /** The span of the work under this budget when it is traced; children inherit it. */
@@ -38,8 +75,8 @@ export interface Budget {
 
 /**
  * A budget of `ms` on `clock`, cut to what `parent` has left; aborted when the parent aborts (a
- * parent may also be a plain signal, such as lru-cache's on eviction). One AbortController and one
- * cleared timer, no AbortSignal.timeout/any: those leave a timer behind after the work is done.
+ * parent may also be a plain signal, such as lru-cache's on eviction). One signal and one cleared
+ * timer, no AbortSignal.timeout/any: those leave a timer behind after the work is done.
  */
 export function startBudget(
   ms: number, clock: Clock, parent?: Budget | AbortSignal,
@@ -49,11 +86,10 @@ export function startBudget(
   const parentLeft = parent === undefined || parent instanceof AbortSignal ? ms : parent.remainingMs();
   const totalMs = Math.max(0, Math.floor(Math.min(ms, parentLeft)));
   const endsAt = clock.now() + totalMs;
-  const controller = new AbortController();
-  const { signal } = controller;
-  const timer: ClockTimer = clock.setTimeout(() => controller.abort(BUDGET_EXPIRED), totalMs);
-  const onParentAbort = () => controller.abort(parentSignal!.reason);
-  if (parentSignal?.aborted) controller.abort(parentSignal.reason);
+  const signal = new Signal();
+  const timer: ClockTimer = clock.setTimeout(() => signal.abort(BUDGET_EXPIRED), totalMs);
+  const onParentAbort = () => signal.abort(parentSignal?.reason);
+  if (parentSignal?.aborted) signal.abort(parentSignal.reason);
   else parentSignal?.addEventListener('abort', onParentAbort, { once: true });
 
   const budget: Budget = {
@@ -86,7 +122,7 @@ export function startBudget(
   return budget;
 }
 
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
+function raceSignal<T>(promise: Promise<T>, signal: BudgetSignal, onAbort: () => Error): Promise<T> {
   if (signal.aborted) return Promise.reject(onAbort());
   // Settle and unlink in one reaction: a then(...).finally(...) chain costs two more promises.
   return new Promise<T>((resolve, reject) => {

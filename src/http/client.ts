@@ -1,6 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Metrics } from '../metrics.js';
-import type { Budget } from './budget.js';
+import type { Budget, BudgetSignal } from './budget.js';
 import { fromStatus, fromTransport, isConnectFailure, isReset, upstream, type UpstreamError } from './errors.js';
 import { backoffMs, retryAfterMs, type RetryPolicy } from './retry.js';
 
@@ -67,7 +67,7 @@ type Attempt =
   | { ok: false; error: UpstreamError; retry?: '429' | '503' | '5xx' | 'reset' | 'connect'; retryAfterMs?: number };
 
 /** What a client span records of an attempt: the status, and what failed (a budget that ran out first). */
-const spanOutcome = (result: Attempt, signal: AbortSignal) => (result.ok ? { status: result.status }
+const spanOutcome = (result: Attempt, signal: BudgetSignal) => (result.ok ? { status: result.status }
   : signal.aborted ? { error: 'UPSTREAM_TIMEOUT' } : { status: result.error.status, error: result.error.code });
 
 /**
@@ -86,7 +86,7 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
 
-  async function attempt(req: JsonRequest, signal: AbortSignal, trace?: Record<string, string>): Promise<Attempt> {
+  async function attempt(req: JsonRequest, signal: BudgetSignal, trace?: Record<string, string>): Promise<Attempt> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers, ...trace };
     let body: string | undefined;
     if (req.form !== undefined) {
@@ -98,7 +98,8 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     }
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(req.url, { dispatcher: agent, method: req.method, headers, body, signal });
+      // undici takes any EventTarget-like signal (it reads `aborted`, `reason` and the abort listeners).
+      res = await request(req.url, { dispatcher: agent, method: req.method, headers, body, signal: signal as AbortSignal });
     } catch (err) {
       const retry = isReset(err) ? 'reset' as const : req.retryAllFailures && isConnectFailure(err) ? 'connect' as const : undefined;
       return { ok: false, error: fromTransport(req.target, err, req.budget), ...(retry && { retry }) };
@@ -115,7 +116,7 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
       }
     }
     // Free the connection for the pool: dump() reads up to `limit` and destroys the rest.
-    await res.body.dump({ limit: DUMP_LIMIT_BYTES, signal }).catch(() => undefined);
+    await res.body.dump({ limit: DUMP_LIMIT_BYTES, signal: signal as AbortSignal }).catch(() => undefined);
     const wait = retryAfterMs(res.headers['retry-after']);
     const retry = status === 429 ? '429' : status === 503 ? '503' : req.retryAllFailures && status >= 500 ? '5xx' : undefined;
     return { ok: false, error: fromStatus(req.target, status, wait), ...(retry && { retry, retryAfterMs: wait }) };

@@ -3,15 +3,15 @@ import type { Clock } from '../clock.js';
 import { startBudget, type Budget } from '../http/budget.js';
 import { upstream, UpstreamError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
-import type { CacheResult, TraceScope } from '../tracing/types.js';
+import type { CacheResult } from '../tracing/types.js';
 import type { Cached } from './definition.js';
 
-// A read-through cache for one backend: lru-cache's fetch() coalesces concurrent lookups of one
-// key into one backend call.
-// Stale-if-error: `ttl` marks an entry stale but does not remove it (no ttlAutopurge), and
-// `noDeleteOnFetchRejection` keeps it when the refresh fails, so the last value can still be
-// served, flagged `stale`. `allowStaleOnFetchRejection` is not used: on a miss it resolves
-// undefined and hides the error, which we need for the source status. Old entries leave by LRU.
+// A read-through cache for one backend. Concurrent lookups of one key share one backend call (a
+// map of calls in flight, apart from the LRU, so an entry evicted meanwhile does not end a call
+// someone waits for). Stale-if-error: `ttl` marks an entry stale but does not remove it (no
+// ttlAutopurge, no delete on a stale get), so the last value can still be served, flagged
+// `stale`, when the backend fails. Old entries leave by LRU. No AbortController per lookup, as
+// lru-cache's fetch() makes one (docs/decisions.md, "One timing model").
 
 export interface ReadThroughCache<V> {
   /** Waits for the (possibly shared) backend call at most until the caller's budget ends. */
@@ -38,70 +38,71 @@ export interface CacheOptions<V> {
   load: (key: string, budget: Budget) => Promise<V>;
 }
 
-/** What a backend call started by the cache knows of its first caller: the span it belongs to. */
-interface FetchContext {
-  trace?: TraceScope;
-}
-const UNTRACED: FetchContext = {};
-
 /** A 404 is an answer, not a failure: serving the old record then would resurrect a deleted one. */
 const isNotFound = (err: unknown) => err instanceof UpstreamError && err.code === 'UPSTREAM_NOT_FOUND';
 
 export function createReadThroughCache<V extends object>(opts: CacheOptions<V>): ReadThroughCache<V> {
-  const cache = new LRUCache<string, V, FetchContext>({
+  const values = new LRUCache<string, V>({
     max: opts.max,
     // lru-cache reads ttl 0 as "never expires"; 1 ms is the nearest to "always ask the backend".
     ttl: Math.max(1, opts.ttlMs),
     // Every TTL check reads the app's clock (lru-cache would otherwise reuse a reading for 1 ms).
     perf: opts.clock,
     ttlResolution: 0,
-    noDeleteOnFetchRejection: true,
-    // Coalesced callers share this call, so it has its own budget: a caller that joins late is
-    // not cut short by the first caller's deadline, and the answer still fills the cache.
-    // lru-cache's signal fires when the entry is evicted or deleted mid-call. Traced, the call is
-    // a span of the caller that started it.
-    fetchMethod: (key, _stale, { signal, context }) => {
-      const budget = startBudget(opts.timeoutMs, opts.clock, signal, context.trace);
-      return opts.load(key, budget).finally(() => budget.release());
-    },
+    noDeleteOnStaleGet: true,
   });
+  const inFlight = new Map<string, Promise<V>>();
   const count = (result: CacheResult, budget: Budget) => {
     opts.metrics.cache.inc({ cache: opts.name, result });
     if (budget.trace) budget.trace.cache = result;
   };
 
+  /**
+   * One backend call for everyone asking for `key` meanwhile. It has its own budget: a caller who
+   * joins late is not cut short by the first caller's deadline, and the answer still fills the
+   * cache. Traced, the call is a span of the caller that started it.
+   */
+  function shared(key: string, budget: Budget): Promise<V> {
+    const own = startBudget(opts.timeoutMs, opts.clock, undefined, budget.trace);
+    const call = opts.load(key, own).then(
+      (value) => {
+        values.set(key, value);
+        return value;
+      },
+      (err: unknown) => {
+        if (isNotFound(err)) values.delete(key);
+        throw err;
+      },
+    ).finally(() => {
+      own.release();
+      inFlight.delete(key);
+    });
+    inFlight.set(key, call);
+    return call;
+  }
+
   return {
     async get(key, budget) {
-      const status: LRUCache.Status<string, V, FetchContext> = {};
+      const fresh = values.get(key);
+      if (fresh !== undefined) {
+        count('hit', budget);
+        return { value: fresh, stale: false };
+      }
+      const joined = inFlight.get(key);
       try {
-        const fetched = cache.fetch(key, { status, context: budget.trace ? { trace: budget.trace } : UNTRACED });
-        const value = await budget.race(fetched, () => upstream.timeout(opts.target, budget));
-        if (value === undefined) throw upstream.unreachable(opts.target);
-        count(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss', budget);
+        const value = await budget.race(joined ?? shared(key, budget), () => upstream.timeout(opts.target, budget));
+        count(joined ? 'hit' : 'miss', budget);
         return { value, stale: false };
       } catch (caught) {
-        let err = caught;
-        // lru-cache rejects a call whose entry was evicted meanwhile (a full cache) with a plain
-        // Error: the backend was never asked, so ask it now, uncached, under this caller's budget.
-        if (!(err instanceof UpstreamError) && !budget.signal.aborted) {
-          try {
-            const value = await opts.load(key, budget);
-            count('miss', budget);
-            return { value, stale: false };
-          } catch (direct) {
-            err = direct;
-          }
-        }
-        const failure = err instanceof UpstreamError ? err : upstream.unreachable(opts.target);
-        if (isNotFound(failure)) cache.delete(key);
-        const last = isNotFound(failure) ? undefined : cache.get(key, { allowStale: true, noDeleteOnStaleGet: true });
+        const failure = caught instanceof UpstreamError ? caught : upstream.unreachable(opts.target);
+        const last = isNotFound(failure) ? undefined : values.get(key, { allowStale: true });
         count(last === undefined ? 'miss' : 'stale', budget);
         if (last === undefined) throw failure;
         return { value: last, stale: true };
       }
     },
-    peek: (key) => cache.peek(key, { allowStale: true }),
-    set: (key, value) => void cache.set(key, value),
-    freshForMs: (key) => (cache.peek(key, { allowStale: true }) === undefined ? undefined : cache.getRemainingTTL(key)),
+    peek: (key) => values.peek(key, { allowStale: true }),
+    set: (key, value) => void values.set(key, value),
+    freshForMs: (key) => (values.peek(key, { allowStale: true }) === undefined ? undefined : values.getRemainingTTL(key)),
   };
 }
