@@ -59,7 +59,7 @@ try {
       process.stderr.write(`\n[${id}]\n`);
       const t0 = Date.now();
       try {
-        const report = await run({ cfg, sim: sim.urls });
+        const report = await run({ cfg, sim: sim.urls, simPid: sim.proc.pid });
         reports.push({ ...report, id });
       } catch (err) {
         // One broken scenario (no PostgreSQL, a crashed process) must not hide the others' results.

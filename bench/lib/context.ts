@@ -8,6 +8,8 @@ import type { Running, SimUrls } from './stack.js';
 export interface ScenarioContext {
   cfg: BenchConfig;
   sim: SimUrls;
+  /** The simulator's process: the CPU each side makes it spend is reported. */
+  simPid: number;
 }
 
 /** A scratch folder under the OS temp dir, removed by `cleanup` (event files can be large). */

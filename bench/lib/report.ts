@@ -31,7 +31,8 @@ const num = (x: number, d = 1) => (Number.isFinite(x) ? round(x, d).toLocaleStri
 const verdict = (t: Target) => (t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met');
 
 function sideRows(sides: SideSummary[]): string[][] {
-  return sides.map((s) => [s.name, num(s.rps), num(s.p50, 2), num(s.p99, 2), num(s.cpuMsPerReq, 3), String(s.non2xx), String(s.errors), s.rounds.map((r) => num(r.rps, 0)).join(' / ')]);
+  return sides.map((s) => [s.name, num(s.rps), num(s.p50, 2), num(s.p99, 2), num(s.cpuMsPerReq, 3), num(s.backendCpuMsPerReq, 3),
+    String(s.non2xx), String(s.errors), s.rounds.map((r) => num(r.rps, 0)).join(' / ')]);
 }
 
 function table(head: string[], rows: string[][]): string[] {
@@ -40,7 +41,8 @@ function table(head: string[], rows: string[][]): string[] {
   return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)];
 }
 
-const SIDE_HEAD = ['side', 'req/s (median)', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'non-2xx', 'errors', 'req/s per round'];
+const SIDE_HEAD = ['side', 'req/s (median)', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'simulator CPU ms/req', 'non-2xx', 'errors',
+  'req/s per round'];
 
 export function renderMarkdown(meta: Record<string, unknown>, scenarios: ScenarioReport[]): string {
   const out: string[] = ['# Benchmark results', ''];

@@ -11,16 +11,21 @@ export interface Side {
   run: (durationS: number) => Promise<RoundResult>;
   /** The process serving this side: its CPU time per answered request is reported. */
   pid?: number;
+  /** The backends' process (the simulator), whose CPU per request this side causes is reported too. */
+  backendPid?: number;
 }
 
 /** A round plus the server's CPU cost per 2xx answer: steadier than req/s on a shared machine. */
-type Measured = RoundResult & { cpuMsPerReq: number };
+type Measured = RoundResult & { cpuMsPerReq: number; backendCpuMsPerReq: number };
 
 async function measure(side: Side, durationS: number): Promise<Measured> {
   const before = side.pid ? cpuMs(side.pid) : NaN;
+  const backendBefore = side.backendPid ? cpuMs(side.backendPid) : NaN;
   const res = await side.run(durationS);
   const after = side.pid ? cpuMs(side.pid) : NaN;
-  return { ...res, cpuMsPerReq: res.ok > 0 ? (after - before) / res.ok : NaN };
+  const backendAfter = side.backendPid ? cpuMs(side.backendPid) : NaN;
+  const per = (ms: number) => (res.ok > 0 ? ms / res.ok : NaN);
+  return { ...res, cpuMsPerReq: per(after - before), backendCpuMsPerReq: per(backendAfter - backendBefore) };
 }
 
 export interface SideSummary {
@@ -32,6 +37,8 @@ export interface SideSummary {
   errors: number;
   ok: number;
   cpuMsPerReq: number;
+  /** The simulator's CPU per request of this side (NaN when not measured). */
+  backendCpuMsPerReq: number;
   rounds: { cpuMsPerReq: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; statusCodes: Record<string, number>; errorSamples: string[] }[];
 }
 
@@ -66,6 +73,7 @@ export async function alternate(sides: Side[], cfg: BenchConfig): Promise<Record
       errors: sum(rs.map((x) => x.errors)),
       ok: sum(rs.map((x) => x.ok)),
       cpuMsPerReq: median(rs.map((x) => x.cpuMsPerReq)),
+      backendCpuMsPerReq: median(rs.map((x) => x.backendCpuMsPerReq)),
       rounds: rs.map((x) => ({ cpuMsPerReq: round(x.cpuMsPerReq, 3), rps: round(x.rps), p50: round(x.p50, 2), p99: round(x.p99, 2), non2xx: x.non2xx, errors: x.errors, statusCodes: x.statusCodes, errorSamples: x.errorSamples })),
     };
     return [s.name, summary];

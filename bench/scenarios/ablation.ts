@@ -48,10 +48,10 @@ export async function ablation(ctx: ScenarioContext): Promise<ScenarioReport> {
     }
     const incomplete = new Map<string, number>();
     const res = await alternate([
-      fanoutSide('service', service, cfg.connections, uniqueBody, incomplete),
-      fanoutSide('control (the same service)', control, cfg.connections, uniqueBody, incomplete),
-      fanoutSide('bare parallel', bare, cfg.connections, uniqueBody, incomplete),
-      ...variants.map(([layer, r]) => fanoutSide(`without ${layer}`, r, cfg.connections, uniqueBody, incomplete)),
+      fanoutSide('service', service, cfg.connections, uniqueBody, incomplete, ctx.simPid),
+      fanoutSide('control (the same service)', control, cfg.connections, uniqueBody, incomplete, ctx.simPid),
+      fanoutSide('bare parallel', bare, cfg.connections, uniqueBody, incomplete, ctx.simPid),
+      ...variants.map(([layer, r]) => fanoutSide(`without ${layer}`, r, cfg.connections, uniqueBody, incomplete, ctx.simPid)),
     ], cfg);
     report.sides = Object.values(res);
     const svc = res.service!;

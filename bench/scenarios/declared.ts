@@ -25,8 +25,8 @@ export async function declaredBackends(ctx: ScenarioContext): Promise<ScenarioRe
     coded = await startService('service-coded', env, cfg, scratch.dir, { variant: 'coded-sources' });
     const incomplete = new Map<string, number>();
     const res = await alternate([
-      fanoutSide('declared (as shipped)', declared, cfg.connections, uniqueBody, incomplete),
-      fanoutSide('in code', coded, cfg.connections, uniqueBody, incomplete),
+      fanoutSide('declared (as shipped)', declared, cfg.connections, uniqueBody, incomplete, ctx.simPid),
+      fanoutSide('in code', coded, cfg.connections, uniqueBody, incomplete, ctx.simPid),
     ], cfg);
     report.sides = Object.values(res);
     const d = res['declared (as shipped)']!;

@@ -16,11 +16,14 @@ export const uniqueBody: Body = () => JSON.stringify({ customerId: uniqueId('c')
 const repeatedBody: Body = () => '{"customerId":"c-repeat-1","userId":"u-repeat-1","ordersLimit":5}';
 
 /** A load side that also counts 200 answers whose document says a source failed. */
-export function fanoutSide(name: string, target: Running, connections: number, body: Body, incomplete: Map<string, number>): Side {
+export function fanoutSide(
+  name: string, target: Running, connections: number, body: Body, incomplete: Map<string, number>, simPid?: number,
+): Side {
   incomplete.set(name, 0);
   return {
     name,
     pid: target.proc.pid,
+    backendPid: simPid,
     run: (durationS) => runLoad({
       baseUrl: target.url, path: ROUTE, connections, durationS, body,
       headers: { 'x-api-key': DATA_ACTION_KEY },
@@ -60,10 +63,10 @@ async function fanout(ctx: ScenarioContext, id: string, cached: boolean): Promis
     const body = cached ? repeatedBody : uniqueBody;
     const incomplete = new Map<string, number>();
     const sides = [
-      ...(present ? [fanoutSide('service', service, cfg.connections, body, incomplete)] : []),
-      fanoutSide('bare parallel', parallel, cfg.connections, body, incomplete),
-      ...(sequential ? [fanoutSide('bare sequential', sequential, cfg.connections, body, incomplete)] : []),
-      ...(peer ? [fanoutSide(PEER, peer, cfg.connections, body, incomplete)] : []),
+      ...(present ? [fanoutSide('service', service, cfg.connections, body, incomplete, ctx.simPid)] : []),
+      fanoutSide('bare parallel', parallel, cfg.connections, body, incomplete, ctx.simPid),
+      ...(sequential ? [fanoutSide('bare sequential', sequential, cfg.connections, body, incomplete, ctx.simPid)] : []),
+      ...(peer ? [fanoutSide(PEER, peer, cfg.connections, body, incomplete, ctx.simPid)] : []),
     ];
     const res = await alternate(sides, cfg);
     report.sides = Object.values(res);

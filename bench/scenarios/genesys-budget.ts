@@ -82,7 +82,7 @@ function summarise(name: string, run: Awaited<ReturnType<typeof runSide>>, durat
     name, rps: answered / durationS, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
     non2xx: run.answers.filter((a) => a.status !== 200 && a.status !== 0).length,
     errors: run.answers.filter((a) => a.status === 0).length, ok: answered,
-    cpuMsPerReq: answered > 0 ? run.cpu / answered : NaN, rounds: [],
+    cpuMsPerReq: answered > 0 ? run.cpu / answered : NaN, backendCpuMsPerReq: NaN, rounds: [],
   };
   const bulk = (what: string) => metricSum(run.metrics, `genesys_user_bulk_size_${what}`);
   return {

@@ -40,8 +40,8 @@ export async function lightLoadLatency(ctx: ScenarioContext): Promise<ScenarioRe
     if (!present) report.status = 'route missing';
     const incomplete = new Map<string, number>();
     const res = await alternate([
-      ...(present ? [fanoutSide('service', service, cfg.lightConnections, uniqueBody, incomplete)] : []),
-      fanoutSide('bare parallel', parallel, cfg.lightConnections, uniqueBody, incomplete),
+      ...(present ? [fanoutSide('service', service, cfg.lightConnections, uniqueBody, incomplete, ctx.simPid)] : []),
+      fanoutSide('bare parallel', parallel, cfg.lightConnections, uniqueBody, incomplete, ctx.simPid),
       simulatorFloor(ctx.sim.orders, cfg.lightConnections),
     ], cfg);
     report.sides = Object.values(res);

@@ -47,9 +47,9 @@ export async function tracingCost(ctx: ScenarioContext): Promise<ScenarioReport>
     }
     const incomplete = new Map<string, number>();
     const sides = [
-      fanoutSide('tracing off', off, cfg.connections, uniqueBody, incomplete),
-      fanoutSide('tracing on', on, cfg.connections, uniqueBody, incomplete),
-      ...(before && old ? [fanoutSide(before, old, cfg.connections, uniqueBody, incomplete)] : []),
+      fanoutSide('tracing off', off, cfg.connections, uniqueBody, incomplete, ctx.simPid),
+      fanoutSide('tracing on', on, cfg.connections, uniqueBody, incomplete, ctx.simPid),
+      ...(before && old ? [fanoutSide(before, old, cfg.connections, uniqueBody, incomplete, ctx.simPid)] : []),
     ];
     const res = await alternate(sides, cfg);
     report.sides = Object.values(res);
