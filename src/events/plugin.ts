@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { GroupCommit } from './batcher.js';
 import type { Status } from './claims.js';
 import { createMemoryStore } from './dedup/memory.js';
-import { createRedisStore } from './dedup/redis.js';
 import { isReuse, type DedupStore } from './dedup/types.js';
 import { EventIngestor } from './ingest.js';
 import { eventRoutes } from './routes.js';
@@ -30,7 +29,11 @@ const ANSWER_WITHIN_MS = 4500;
 /** The store REDIS_URL selects; the memory one is warmed from the sink so a restart lets no duplicate through. */
 async function createStore(app: FastifyInstance, sink: Sink): Promise<DedupStore> {
   const { dedup, redisUrl } = app.config;
-  if (redisUrl) return createRedisStore({ url: redisUrl, ttlSeconds: dedup.ttlSeconds, log: app.log });
+  if (redisUrl) {
+    // ioredis is loaded only with REDIS_URL (docs/decisions.md, "Loaded when used").
+    const { createRedisStore } = await import('./dedup/redis.js');
+    return createRedisStore({ url: redisUrl, ttlSeconds: dedup.ttlSeconds, log: app.log });
+  }
   warnIfHeapTooSmall(app, dedup.maxEntries);
   const store = createMemoryStore(dedup);
   const loaded = await store.warm(sink.recent(Date.now() - dedup.ttlSeconds * 1000, dedup.maxEntries));

@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../errors.js';
 import { logOutagesOnce } from '../redis.js';
@@ -8,7 +7,9 @@ import { logOutagesOnce } from '../redis.js';
 const REDIS_NAMESPACE = 'gdas:rate-limit:';
 
 /** A Redis that fails fast: a caller is on the line, so a slow store must not hold the request. */
-function redisClient(url: string) {
+async function redisClient(url: string) {
+  // ioredis is loaded only with REDIS_URL (docs/decisions.md, "Loaded when used").
+  const { Redis } = await import('ioredis');
   return new Redis(url, {
     lazyConnect: true,
     connectTimeout: 500,
@@ -26,7 +27,7 @@ function redisClient(url: string) {
  */
 export default fp(async (app) => {
   const { max, windowMs } = app.config.rateLimit;
-  const redis = app.config.redisUrl ? redisClient(app.config.redisUrl) : undefined;
+  const redis = app.config.redisUrl ? await redisClient(app.config.redisUrl) : undefined;
   if (redis) {
     logOutagesOnce(redis, app.log, 'rate-limit Redis unavailable; requests are not limited until it is back');
     await redis.connect().catch(() => undefined);

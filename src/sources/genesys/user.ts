@@ -2,19 +2,24 @@ import { createRequire } from 'node:module';
 import type platformClient from 'purecloud-platform-client-v2';
 import { z } from 'zod';
 import { int, optional, retryPolicy, retryProblems, retryVariables, text, url } from '../../env.js';
-import { defineSource } from '../definition.js';
+import { defineSource, type SourceContext } from '../definition.js';
 import { required, userId } from '../fields.js';
 import { createUsersApi } from './api.js';
 import { createApiGate } from './gate.js';
 import { createTokenSource } from '../../http/oauth2.js';
 import { emptyUser, TARGET, userData } from './model.js';
-import { memoryRateBudget } from './rate-budget.js';
-import { redisRateBudget } from './rate-budget-redis.js';
+import { memoryRateBudget, type BudgetSettings } from './rate-budget.js';
 import { createUserCache } from './user-cache.js';
 
 // The Genesys Cloud user (agent), looked up with a client-credentials token (docs/genesys-data-actions.md):
 // in bulk, cached and refreshed ahead, every Platform API request within the client-side budget
 // GENESYS_RATE_LIMIT_PER_MINUTE, shared through Redis when REDIS_URL is set.
+
+/** The budget every replica shares through Redis; ioredis is loaded only then (docs/decisions.md, "Loaded when used"). */
+async function sharedBudget(settings: BudgetSettings, url: string, clientId: string, ctx: SourceContext) {
+  const { redisRateBudget } = await import('./rate-budget-redis.js');
+  return redisRateBudget({ ...settings, url, clientId }, { clock: ctx.clock, log: ctx.log });
+}
 
 /** Genesys counts requests per minute; a request taken at t may reach it up to GENESYS_TIMEOUT_MS later. */
 const GENESYS_WINDOW_MS = 60_000;
@@ -80,11 +85,9 @@ export default defineSource({
   },
   timeoutMs: (settings) => settings.timeoutMs,
   async create(settings, ctx) {
-    const { clock, log } = ctx;
+    const { clock } = ctx;
     const budgetSettings = { limit: settings.rateLimitPerMinute, windowMs: GENESYS_WINDOW_MS + settings.timeoutMs };
-    const budget = ctx.redisUrl
-      ? await redisRateBudget({ ...budgetSettings, url: ctx.redisUrl, clientId: settings.clientId }, { clock, log })
-      : memoryRateBudget(budgetSettings, clock);
+    const budget = ctx.redisUrl ? await sharedBudget(budgetSettings, ctx.redisUrl, settings.clientId, ctx) : memoryRateBudget(budgetSettings, clock);
     const gate = createApiGate(budget, ctx);
     // The client-credentials login (docs/decisions.md): expires_in is required in Genesys' answer.
     const tokens = createTokenSource({
