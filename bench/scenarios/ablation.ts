@@ -16,6 +16,7 @@ const LAYERS: { layer: string; how: string; variant?: string; env?: Record<strin
   { layer: 'load shedding', how: 'MAX_EVENT_LOOP_DELAY_MS=0 (no sampler, no hook)', env: { MAX_EVENT_LOOP_DELAY_MS: '0' } },
   { layer: 'input validation', how: 'body passed as is (override)', variant: 'without:validation' },
   { layer: 'response serialisation', how: 'JSON.stringify (override)', variant: 'without:serialisation' },
+  { layer: 'budget timers', how: 'a clock that never sets them (override)', variant: 'without:budget-timers' },
   { layer: 'circuit', how: 'pass-through breaker (override)', variant: 'without:circuit' },
   { layer: 'retries', how: '*_RETRY_ATTEMPTS=1', env: { GENESYS_RETRY_ATTEMPTS: '1', CRM_RETRY_ATTEMPTS: '1', ORDERS_RETRY_ATTEMPTS: '1' } },
   { layer: 'CRM cache', how: 'CRM_CACHE_TTL_MS=0 (no cache object)', env: { CRM_CACHE_TTL_MS: '0' } },
