@@ -107,7 +107,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   await app.register(tracing, { exporter: overrides.spanExporter });
   await app.register(lifecycle);
   await app.register(errorHandler);
-  await app.register(zodValidation, { validation: !without.has('validation'), serialisation: !without.has('serialisation') });
+  await app.register(zodValidation, {
+    validation: !without.has('validation'),
+    serialisation: !without.has('serialisation'),
+  });
   await app.register(openapi);
   await app.register(metricsPlugin, { metrics: overrides.metrics });
   await app.register(connections);

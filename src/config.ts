@@ -28,13 +28,16 @@ const fields = z.object({
   TLS_KEY_FILE: d(text, 'PEM file of the private key of `TLS_CERT_FILE` (unencrypted)'),
   LOG_LEVEL: d(optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .transform((v) => v ?? 'info'), 'pino level (`fatal` ... `trace`, `silent`)'),
-  DATA_ACTION_API_KEYS: d(list, 'comma-separated keys accepted in `x-api-key` on `/v1/data-actions/*` (several allow rotation)'),
-  DATA_ACTION_BASIC_AUTH: d(basicPairs, 'comma-separated `user:password` pairs accepted as HTTP Basic on `/v1/data-actions/*`'),
+  DATA_ACTION_API_KEYS: d(list,
+    'comma-separated keys accepted in `x-api-key` on `/v1/data-actions/*` (several allow rotation)'),
+  DATA_ACTION_BASIC_AUTH: d(basicPairs,
+    'comma-separated `user:password` pairs accepted as HTTP Basic on `/v1/data-actions/*`'),
   INGEST_API_KEYS: d(list, 'comma-separated keys accepted on `/v1/events/*` (EventBridge connection of type API key)'),
   INGEST_API_KEY_HEADER: d(optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'))
     .transform((v) => (v ?? 'x-api-key').toLowerCase()), 'header name of the EventBridge connection'),
   INGEST_BASIC_AUTH: d(basicPairs, '`user:password` pairs for an EventBridge connection of type Basic'),
-  AUTH_DISABLED: d(bool, 'only for local demos, logged as a warning at every start; without it a route family with no credentials refuses to start'),
+  AUTH_DISABLED: d(bool, 'only for local demos, logged as a warning at every start; without it a route family with '
+    + 'no credentials refuses to start'),
   DATA_ACTION_DEADLINE_MS: d(int(2500, 100, 60_000), 'overall budget of one data-action request, from its arrival'),
   BACKENDS_FILE: d(text, 'YAML or JSON file declaring the data actions\' backends beside the Genesys user '
     + '(docs/backends.md); unset: the built-in CRM and orders (`backends/default.yaml`)'),
@@ -44,13 +47,15 @@ const fields = z.object({
   // Per credential: one Genesys integration serves a whole contact centre (~100 data actions/s at peak).
   RATE_LIMIT_MAX: d(int(6000, 1), 'inbound requests per credential and window on the data-action routes'),
   RATE_LIMIT_WINDOW_MS: d(int(60_000, 1000), 'window of the inbound rate limit'),
-  INGEST_SINK: d(optional(z.enum(['file', 'postgres', 'http'])).transform((v) => v ?? 'file'), '`file`, `postgres` or `http`'),
+  INGEST_SINK: d(optional(z.enum(['file', 'postgres', 'http'])).transform((v) => v ?? 'file'),
+    '`file`, `postgres` or `http`'),
   INGEST_FILE_DIR: d(text.transform((v) => v ?? './data/events'), 'NDJSON sink folder (daily files)'),
   DATABASE_URL: d(optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
     'PostgreSQL for `INGEST_SINK=postgres`'),
   DATABASE_POOL_MAX: d(int(10, 1, 100), 'PostgreSQL connections'),
   INGEST_HTTP_URL: d(url, 'downstream collector for `INGEST_SINK=http` (one JSON POST per batch)'),
-  INGEST_HTTP_TIMEOUT_MS: d(int(3000, 100, 4500), 'budget of one batch POST to the collector, retries included (< EventBridge\'s 5 s)'),
+  INGEST_HTTP_TIMEOUT_MS: d(int(3000, 100, 4500),
+    'budget of one batch POST to the collector, retries included (< EventBridge\'s 5 s)'),
   INGEST_BODY_LIMIT_BYTES: d(int(1_048_576, 1024), 'request body limit (413 past it)'),
   INGEST_QUEUE_MAX: d(int(10_000, 1), 'events waiting for a sink write; past it 429 with `retry-after`'),
   REDIS_URL: d(optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
@@ -72,7 +77,8 @@ const fields = z.object({
   KEEP_ALIVE_TIMEOUT_MS: d(int(72_000, 1000, 600_000), 'how long an idle keep-alive connection stays open'),
   MAX_CONNECTIONS: d(optionalInt(1), 'open inbound connections at most; unset: 1000, or half the open-file limit '
     + '(`ulimit -n`) when lower. Past it new connections are closed at once, logged once per episode'),
-  MAX_EVENT_LOOP_DELAY_MS: d(int(1000, 0), 'load shedding (503 `OVERLOADED`) past this event-loop delay; 0 turns it off'),
+  MAX_EVENT_LOOP_DELAY_MS: d(int(1000, 0),
+    'load shedding (503 `OVERLOADED`) past this event-loop delay; 0 turns it off'),
   // Off by default: a loop busy 98% of the time is a saturated service, not a late one, and
   // shedding then turns throughput into 503s (docs/decisions.md). The delay check is the one that
   // predicts missed deadlines. Set e.g. 0.98 to add it.
@@ -92,10 +98,12 @@ function crossChecks(env: Partial<Env>): string[] {
   const problem = (name: string, message: string) => problems.push(`${name}: ${message}`);
   if (env.AUTH_DISABLED === false) {
     if (env.DATA_ACTION_API_KEYS?.length === 0 && env.DATA_ACTION_BASIC_AUTH?.length === 0) {
-      problem('DATA_ACTION_API_KEYS', 'no credentials for /v1/data-actions/*: set DATA_ACTION_API_KEYS or DATA_ACTION_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)');
+      problem('DATA_ACTION_API_KEYS', 'no credentials for /v1/data-actions/*: set DATA_ACTION_API_KEYS or '
+        + 'DATA_ACTION_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)');
     }
     if (env.INGEST_API_KEYS?.length === 0 && env.INGEST_BASIC_AUTH?.length === 0) {
-      problem('INGEST_API_KEYS', 'no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)');
+      problem('INGEST_API_KEYS', 'no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH '
+        + '(or AUTH_DISABLED=true for a local demo)');
     }
   }
   // Half an HTTPS configuration is a mistake, not a request for plain HTTP.
@@ -106,7 +114,9 @@ function crossChecks(env: Partial<Env>): string[] {
   if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
     problem('HEADERS_TIMEOUT_MS', `must be <= REQUEST_TIMEOUT_MS (${requestMs})`);
   }
-  if (env.INGEST_SINK === 'postgres' && !env.DATABASE_URL) problem('DATABASE_URL', 'required when INGEST_SINK=postgres');
+  if (env.INGEST_SINK === 'postgres' && !env.DATABASE_URL) {
+    problem('DATABASE_URL', 'required when INGEST_SINK=postgres');
+  }
   if (env.INGEST_SINK === 'http' && !env.INGEST_HTTP_URL) problem('INGEST_HTTP_URL', 'required when INGEST_SINK=http');
   return problems;
 }
@@ -191,7 +201,10 @@ function toConfig(env: Env, sources: ConfiguredSource[]) {
       keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.MAX_CONNECTIONS,
     },
-    loadShedding: { maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS, maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION },
+    loadShedding: {
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION,
+    },
     tracing: tracingSettings(env),
   };
 }

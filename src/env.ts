@@ -9,7 +9,9 @@ export const optional = <T extends z.ZodType>(schema: T) =>
 
 /** An integer variable, undefined when unset (a default computed later). */
 export const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const error = max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
+  const error = max === Number.MAX_SAFE_INTEGER
+    ? `must be an integer >= ${min}`
+    : `must be an integer from ${min} to ${max}`;
   return optional(z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }));
 };
 

@@ -23,32 +23,68 @@ const ROUTES = ['data-actions', 'events', 'operations'] as const;
 const FAMILIES = ['data-actions', 'events'] as const;
 
 export const ERROR_CODES = {
-  MALFORMED_REQUEST: { status: 400, scope: ['connection'], description: 'the request line or a header is not valid HTTP/1.1' },
-  INVALID_JSON: { status: 400, scope: FAMILIES, body: true, description: 'the body is not valid JSON (or, for events, not UTF-8)' },
-  VALIDATION_FAILED: { status: 400, scope: FAMILIES, body: true, description: '`fields` names each invalid input or event field' },
-  BAD_REQUEST: { status: 400, scope: ROUTES, description: 'any other request Fastify refuses before it reaches a route' },
+  MALFORMED_REQUEST: {
+    status: 400, scope: ['connection'],
+    description: 'the request line or a header is not valid HTTP/1.1',
+  },
+  INVALID_JSON: {
+    status: 400, scope: FAMILIES, body: true,
+    description: 'the body is not valid JSON (or, for events, not UTF-8)',
+  },
+  VALIDATION_FAILED: {
+    status: 400, scope: FAMILIES, body: true,
+    description: '`fields` names each invalid input or event field',
+  },
+  BAD_REQUEST: {
+    status: 400, scope: ROUTES,
+    description: 'any other request Fastify refuses before it reaches a route',
+  },
   UNAUTHORIZED: { status: 401, scope: FAMILIES, description: 'missing or wrong credentials' },
   NOT_FOUND: { status: 404, scope: ['connection'], description: 'no route for this method and path' },
-  REQUEST_TIMEOUT: { status: 408, scope: ['connection'], description: 'the headers or the body did not arrive in time' },
-  PAYLOAD_TOO_LARGE: { status: 413, scope: FAMILIES, body: true, description: 'the body is over the size limit' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, scope: FAMILIES, body: true, description: 'the body is not sent as `application/json`' },
-  IDEMPOTENCY_KEY_REUSED: {
-    status: 422, scope: ['events'], description: 'the `Idempotency-Key` named another event before; final: send this one under a new key',
+  REQUEST_TIMEOUT: {
+    status: 408, scope: ['connection'],
+    description: 'the headers or the body did not arrive in time',
   },
-  RATE_LIMITED: { status: 429, scope: ['data-actions'], retryAfter: true, description: 'the credential\'s inbound rate limit is spent' },
+  PAYLOAD_TOO_LARGE: { status: 413, scope: FAMILIES, body: true, description: 'the body is over the size limit' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415, scope: FAMILIES, body: true,
+    description: 'the body is not sent as `application/json`',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422, scope: ['events'],
+    description: 'the `Idempotency-Key` named another event before; final: send this one under a new key',
+  },
+  RATE_LIMITED: {
+    status: 429, scope: ['data-actions'], retryAfter: true,
+    description: 'the credential\'s inbound rate limit is spent',
+  },
   QUEUE_FULL: { status: 429, scope: ['events'], retryAfter: true, description: 'the pending queue is full' },
   EVENT_IN_PROGRESS: {
-    status: 429, scope: ['events'], retryAfter: true, description: 'the same event (or key) is being stored by another request or replica',
+    status: 429, scope: ['events'], retryAfter: true,
+    description: 'the same event (or key) is being stored by another request or replica',
   },
   HEADERS_TOO_LARGE: { status: 431, scope: ['connection'], description: 'the request headers are over the limit' },
   INTERNAL_ERROR: { status: 500, scope: ROUTES, description: 'a bug: details are logged, never returned' },
-  SHUTTING_DOWN: { status: 503, scope: ROUTES, retryAfter: true, description: 'the service is draining: retry on another instance' },
-  OVERLOADED: { status: 503, scope: ROUTES, retryAfter: true, description: 'the service is shedding load (event-loop delay)' },
-  SINK_UNAVAILABLE: { status: 503, scope: ['events'], retryAfter: true, description: 'the sink failed: nothing was acknowledged' },
-  SINK_TIMEOUT: {
-    status: 503, scope: ['events'], retryAfter: true, description: 'the sink is too slow to answer before EventBridge gives up; resend',
+  SHUTTING_DOWN: {
+    status: 503, scope: ROUTES, retryAfter: true,
+    description: 'the service is draining: retry on another instance',
   },
-  DEDUP_STORE_UNAVAILABLE: { status: 503, scope: ['events'], retryAfter: true, description: 'the deduplication store (Redis) is failing' },
+  OVERLOADED: {
+    status: 503, scope: ROUTES, retryAfter: true,
+    description: 'the service is shedding load (event-loop delay)',
+  },
+  SINK_UNAVAILABLE: {
+    status: 503, scope: ['events'], retryAfter: true,
+    description: 'the sink failed: nothing was acknowledged',
+  },
+  SINK_TIMEOUT: {
+    status: 503, scope: ['events'], retryAfter: true,
+    description: 'the sink is too slow to answer before EventBridge gives up; resend',
+  },
+  DEDUP_STORE_UNAVAILABLE: {
+    status: 503, scope: ['events'], retryAfter: true,
+    description: 'the deduplication store (Redis) is failing',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -72,11 +108,13 @@ export class AppError extends Error {
 export const errors = {
   invalidJson: () => new AppError('INVALID_JSON', 'the request body is not valid JSON'),
   // Parser-level errors, answered before Fastify sees a request (plugins/client-errors.ts).
-  malformedRequest: (reason: string) => new AppError('MALFORMED_REQUEST', `the request is not valid HTTP/1.1 (${reason})`),
+  malformedRequest: (reason: string) =>
+    new AppError('MALFORMED_REQUEST', `the request is not valid HTTP/1.1 (${reason})`),
   requestTimeout: (headersMs: number, requestMs: number) => new AppError('REQUEST_TIMEOUT',
     `the request did not arrive in time (headers within ${headersMs} ms, the whole request within ${requestMs} ms)`),
   headersTooLarge: (limit: number) => new AppError('HEADERS_TOO_LARGE', `the request headers exceed ${limit} bytes`),
-  validation: (fields: FieldProblems) => new AppError('VALIDATION_FAILED', `invalid input: ${Object.keys(fields).join(', ')}`, fields),
+  validation: (fields: FieldProblems) =>
+    new AppError('VALIDATION_FAILED', `invalid input: ${Object.keys(fields).join(', ')}`, fields),
   badRequest: (message: string) => new AppError('BAD_REQUEST', message),
   unauthorized: () => new AppError('UNAUTHORIZED', 'missing or invalid credentials'),
   notFound: (method: string, url: string) => new AppError('NOT_FOUND', `no route for ${method} ${url}`),
@@ -86,17 +124,20 @@ export const errors = {
     'the Idempotency-Key was used before for a different event: send a new event under a new key', fields),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('RATE_LIMITED', `rate limit exceeded, retry in ${retryAfterSeconds} s`, {}, retryAfterSeconds),
-  queueFull: (retryAfterSeconds = 1) => new AppError('QUEUE_FULL', 'the ingestion queue is full, retry later', {}, retryAfterSeconds),
+  queueFull: (retryAfterSeconds = 1) =>
+    new AppError('QUEUE_FULL', 'the ingestion queue is full, retry later', {}, retryAfterSeconds),
   inProgressElsewhere: (retryAfterSeconds = 1) => new AppError('EVENT_IN_PROGRESS',
     'the same event (or Idempotency-Key) is being stored by another request, retry later', {}, retryAfterSeconds),
   shuttingDown: () => new AppError('SHUTTING_DOWN', 'the service is shutting down, retry on another instance', {}, 5),
-  overloaded: (retryAfterSeconds = 2) => new AppError('OVERLOADED', 'the service is shedding load, retry later', {}, retryAfterSeconds),
+  overloaded: (retryAfterSeconds = 2) =>
+    new AppError('OVERLOADED', 'the service is shedding load, retry later', {}, retryAfterSeconds),
   sinkUnavailable: (retryAfterSeconds = 5) =>
     new AppError('SINK_UNAVAILABLE', 'events could not be stored, retry later', {}, retryAfterSeconds),
   sinkTimeout: () => new AppError('SINK_TIMEOUT',
-    'the events are not stored yet (the sink is slow): send them again, a stored event is answered as a duplicate', {}, 1),
-  dedupUnavailable: (retryAfterSeconds = 5) =>
-    new AppError('DEDUP_STORE_UNAVAILABLE', 'the deduplication store is unavailable, retry later', {}, retryAfterSeconds),
+    'the events are not stored yet (the sink is slow): send them again, a stored event is answered as a duplicate',
+    {}, 1),
+  dedupUnavailable: (retryAfterSeconds = 5) => new AppError('DEDUP_STORE_UNAVAILABLE',
+    'the deduplication store is unavailable, retry later', {}, retryAfterSeconds),
   internal: () => new AppError('INTERNAL_ERROR', 'internal server error'),
 };
 

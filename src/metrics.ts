@@ -9,16 +9,52 @@ export function createMetrics() {
   const r = { registers: [registry] };
   return {
     registry,
-    httpRequests: new Histogram({ ...r, name: 'http_request_duration_seconds', help: 'Inbound request duration', labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] }),
-    sourceLatency: new Histogram({ ...r, name: 'data_action_source_duration_seconds', help: 'Time spent on one source of a data action, retries included', labelNames: ['source', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3] }),
-    sourceResults: new Counter({ ...r, name: 'data_action_source_results_total', help: 'Source outcomes by status', labelNames: ['source', 'status'] }),
-    retries: new Counter({ ...r, name: 'outbound_retries_total', help: 'Outbound retries by target and reason', labelNames: ['target', 'reason'] }),
-    cache: new Counter({ ...r, name: 'cache_lookups_total', help: 'Cache lookups by cache and result (hit, miss, stale)', labelNames: ['cache', 'result'] }),
-    circuitState: new Gauge({ ...r, name: 'circuit_state', help: 'Circuit breaker state per source: 0 closed, 1 half-open, 2 open', labelNames: ['source'] }),
-    dataActionResults: new Counter({ ...r, name: 'data_action_requests_total', help: 'Data-action answers by route and completeness', labelNames: ['route', 'complete'] }),
-    ingestEvents: new Counter({ ...r, name: 'ingest_events_total', help: 'Ingested events by result (accepted, duplicate, rejected, late: answered 503 at the 4.5 s answer deadline)', labelNames: ['result'] }),
-    batchSize: new Histogram({ ...r, name: 'ingest_batch_size', help: 'Events per sink write', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
-    sinkLatency: new Histogram({ ...r, name: 'ingest_sink_write_duration_seconds', help: 'Duration of one sink write', labelNames: ['sink', 'outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] }),
+    httpRequests: new Histogram({
+      ...r, name: 'http_request_duration_seconds', help: 'Inbound request duration',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+    sourceLatency: new Histogram({
+      ...r, name: 'data_action_source_duration_seconds',
+      help: 'Time spent on one source of a data action, retries included',
+      labelNames: ['source', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3],
+    }),
+    sourceResults: new Counter({
+      ...r, name: 'data_action_source_results_total', help: 'Source outcomes by status',
+      labelNames: ['source', 'status'],
+    }),
+    retries: new Counter({
+      ...r, name: 'outbound_retries_total', help: 'Outbound retries by target and reason',
+      labelNames: ['target', 'reason'],
+    }),
+    cache: new Counter({
+      ...r, name: 'cache_lookups_total', help: 'Cache lookups by cache and result (hit, miss, stale)',
+      labelNames: ['cache', 'result'],
+    }),
+    circuitState: new Gauge({
+      ...r, name: 'circuit_state', help: 'Circuit breaker state per source: 0 closed, 1 half-open, 2 open',
+      labelNames: ['source'],
+    }),
+    dataActionResults: new Counter({
+      ...r, name: 'data_action_requests_total', help: 'Data-action answers by route and completeness',
+      labelNames: ['route', 'complete'],
+    }),
+    ingestEvents: new Counter({
+      ...r, name: 'ingest_events_total',
+      help: 'Ingested events by result (accepted, duplicate, rejected, late: answered 503 at the 4.5 s '
+        + 'answer deadline)',
+      labelNames: ['result'],
+    }),
+    batchSize: new Histogram({
+      ...r, name: 'ingest_batch_size', help: 'Events per sink write',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    }),
+    sinkLatency: new Histogram({
+      ...r, name: 'ingest_sink_write_duration_seconds', help: 'Duration of one sink write',
+      labelNames: ['sink', 'outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
     pendingQueue: new Gauge({ ...r, name: 'ingest_pending_events', help: 'Events waiting for a sink write' }),
     // The bound ingest_pending_events is alerted against (deploy/prometheus/alerts.yaml), set by the receiver.
     queueMax: new Gauge({ ...r, name: 'ingest_queue_max', help: 'INGEST_QUEUE_MAX in force: past it, 429 QUEUE_FULL' }),
@@ -42,7 +78,8 @@ function genesysMetrics(r: { registers: Registry[] }) {
         + 'refresh tick (shared through Redis: as this replica last saw it)',
     }),
     genesysBudgetLimit: new Gauge({
-      ...r, name: 'genesys_api_budget_limit', help: 'GENESYS_RATE_LIMIT_PER_MINUTE: Genesys API requests allowed per window',
+      ...r, name: 'genesys_api_budget_limit',
+      help: 'GENESYS_RATE_LIMIT_PER_MINUTE: Genesys API requests allowed per window',
     }),
     genesysBudgetRefusals: new Counter({
       ...r, name: 'genesys_api_budget_refusals_total', labelNames: ['request', 'reason'],

@@ -13,7 +13,8 @@ function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === NAME) return dir;
+    if (existsSync(manifest)
+      && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === NAME) return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`no package.json of ${NAME} above ${fileURLToPath(import.meta.url)}`);
     dir = parent;

@@ -31,7 +31,8 @@ async function main() {
     await startServer(loadConfig());
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', code: err.code, msg: err.message, problems: err.problems })}\n`);
+    const line = JSON.stringify({ level: 'fatal', code: err.code, msg: err.message, problems: err.problems });
+    process.stderr.write(`${line}\n`);
     process.exit(78); // EX_CONFIG
   }
 }

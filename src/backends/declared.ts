@@ -18,7 +18,10 @@ const ZOD: Record<FieldSpec['type'], () => z.ZodType> = {
 };
 
 const shapeOf = (fields: Record<string, FieldSpec>) => Object.fromEntries(Object.entries(fields).map(([name, f]) =>
-  [name, ZOD[f.type]().meta({ description: f.description ?? name, ...(f.example !== undefined && { example: f.example }) })]));
+  [name, ZOD[f.type]().meta({
+    description: f.description ?? name,
+    ...(f.example !== undefined && { example: f.example }),
+  })]));
 
 const titleOf = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 
@@ -35,7 +38,10 @@ const LIST = new Set(['count', 'hasMore', 'items']);
 
 /** The inputs `spec` reads; every input it names must be one of `catalog`. */
 function inputsOf(spec: BackendSpec, catalog: ReadonlyMap<string, z.ZodType>, problems: string[]) {
-  const referenced = new Set([...placeholders(spec.request), ...(spec.items?.limitInput ? [spec.items.limitInput] : [])]);
+  const referenced = new Set([
+    ...placeholders(spec.request),
+    ...(spec.items?.limitInput ? [spec.items.limitInput] : []),
+  ]);
   const inPath = new Set(placeholders(spec.request.path));
   const inputs: Record<string, SourceInput> = {};
   for (const name of referenced) {
@@ -60,10 +66,16 @@ function inputsOf(spec: BackendSpec, catalog: ReadonlyMap<string, z.ZodType>, pr
 }
 
 /** The contract and compiled mappings of `spec`; each problem is named by its place in the backend. */
-export function compileBackend(spec: BackendSpec, catalog: ReadonlyMap<string, z.ZodType>, problems: string[]): Compiled {
+export function compileBackend(
+  spec: BackendSpec,
+  catalog: ReadonlyMap<string, z.ZodType>,
+  problems: string[],
+): Compiled {
   const inputs = inputsOf(spec, catalog, problems);
   for (const name of Object.keys(spec.output ?? {})) {
-    if (OUTCOME.has(name) || (spec.items && LIST.has(name))) problems.push(`output.${name}: the section already has ${name}`);
+    if (OUTCOME.has(name) || (spec.items && LIST.has(name))) {
+      problems.push(`output.${name}: the section already has ${name}`);
+    }
   }
   const title = spec.title ?? titleOf(spec.name);
   const itemShape = spec.items ? {
@@ -108,7 +120,12 @@ async function isTrue(expression: Expression, body: unknown, target: string) {
 }
 
 /** The source of a configured declared backend, built for one app. */
-export function createDeclaredSource(spec: BackendSpec, compiled: Compiled, settings: BackendSettings, ctx: SourceContext): Source<object> {
+export function createDeclaredSource(
+  spec: BackendSpec,
+  compiled: Compiled,
+  settings: BackendSettings,
+  ctx: SourceContext,
+): Source<object> {
   const target = spec.name;
   const request = compileRequest(settings.request);
   const auth = authorizer(settings.auth, target, settings, ctx);

@@ -22,7 +22,9 @@ const place = (path: PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 
 /** As the built-in inputs say it: "is required" when absent, "must be a <type>" otherwise. */
-const typeError = (type: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${type}`) });
+const typeError = (type: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${type}`),
+});
 
 function inputSchema(spec: InputSpec): z.ZodType {
   const meta = { description: spec.description, ...(spec.example !== undefined && { example: spec.example }) };
@@ -30,7 +32,10 @@ function inputSchema(spec: InputSpec): z.ZodType {
     case 'string': {
       const max = spec.maxLength ?? 256;
       const base = z.string(typeError('a string')).max(max, { error: `must be at most ${max} characters` });
-      return (spec.pattern ? base.regex(new RegExp(spec.pattern), { error: `must match ${spec.pattern}` }) : base).meta(meta);
+      const matching = spec.pattern
+        ? base.regex(new RegExp(spec.pattern), { error: `must match ${spec.pattern}` })
+        : base;
+      return matching.meta(meta);
     }
     case 'boolean':
       return z.boolean(typeError('true or false')).meta(meta);
@@ -67,7 +72,9 @@ function declared(spec: BackendSpec, at: string, catalog: Map<string, z.ZodType>
         contract: compiled.contract,
         settings,
         timeoutMs: settings?.timeoutMs ?? 0,
-        start: (ctx) => (settings === undefined ? undefined : Promise.resolve(createDeclaredSource(spec, compiled, settings, ctx))),
+        start: (ctx) => (settings === undefined
+          ? undefined
+          : Promise.resolve(createDeclaredSource(spec, compiled, settings, ctx))),
       };
     },
   };

@@ -64,7 +64,8 @@ export function compile(source: string): Expression {
     expression = jsonata(source);
   } catch (err) {
     const e = err as { message: string; position?: number };
-    throw new ExpressionError(`JSONata syntax error${e.position === undefined ? '' : ` at ${e.position}`}: ${e.message}`);
+    const at = e.position === undefined ? '' : ` at ${e.position}`;
+    throw new ExpressionError(`JSONata syntax error${at}: ${e.message}`);
   }
   const steps = plainPath(expression.ast() as unknown as Node);
   const evaluate = (data: unknown) => expression.evaluate(data);
@@ -82,13 +83,17 @@ export function coerce(type: FieldType, value: unknown): string | number | boole
   switch (type) {
     case 'string':
       if (typeof value === 'string') return value;
-      return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
+      return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+        ? String(value)
+        : undefined;
     case 'integer':
       if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
       return typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()) ? Number(value) : undefined;
     case 'number':
       if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+        ? Number(value)
+        : undefined;
     case 'boolean':
       if (typeof value === 'boolean') return value;
       return value === 'true' ? true : value === 'false' ? false : undefined;
@@ -130,7 +135,11 @@ export function compileAt(source: string, where: string, problems: string[]): Ex
  * The section's fields from `data`. A required field the answer lacks makes the answer not the
  * expected JSON; an expression that fails at run time makes the source `error`, never a 500.
  */
-export async function mapFields(fields: CompiledField[], data: unknown, target: string): Promise<Record<string, unknown>> {
+export async function mapFields(
+  fields: CompiledField[],
+  data: unknown,
+  target: string,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const { name, spec, read, fallback } of fields) {
     let raw: unknown;

@@ -39,7 +39,9 @@ async function evaluate(expression: Expression, data: unknown, target: string, w
 
 /** JSONata gives one item as the item itself: a list of one is a list. */
 const asList = (value: unknown): unknown[] | undefined =>
-  (Array.isArray(value) ? value : value === undefined || value === null ? [] : typeof value === 'object' ? [value] : undefined);
+  (Array.isArray(value) ? value
+    : value === undefined || value === null ? []
+      : typeof value === 'object' ? [value] : undefined);
 
 export async function paginate(p: PageRequest): Promise<Record<string, unknown>> {
   const { items, compiled, budget, clock, target, inputs } = p;

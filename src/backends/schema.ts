@@ -75,12 +75,19 @@ export const backendSpec = z.strictObject({
     body: z.record(z.string(), z.unknown()).optional(),
   }),
   inputs: z.record(z.string(), z.enum(['required', 'optional'])).optional(),
-  notFound: z.strictObject({ status: z.array(z.int().min(400).max(599)).optional(), when: expression.optional() }).optional(),
+  notFound: z.strictObject({
+    status: z.array(z.int().min(400).max(599)).optional(),
+    when: expression.optional(),
+  }).optional(),
   output: fields.optional(),
   items: items.optional(),
   timeoutMs: scalar.optional(),
   cacheTtlMs: scalar.optional(),
-  retry: z.strictObject({ attempts: scalar.optional(), baseMs: scalar.optional(), maxMs: scalar.optional() }).optional(),
+  retry: z.strictObject({
+    attempts: scalar.optional(),
+    baseMs: scalar.optional(),
+    maxMs: scalar.optional(),
+  }).optional(),
 });
 export type BackendSpec = z.infer<typeof backendSpec>;
 

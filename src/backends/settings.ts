@@ -28,7 +28,9 @@ export interface BackendSettings {
 }
 
 const integer = (min: number, max: number, fallback: number) => {
-  const error = max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
+  const error = max === Number.MAX_SAFE_INTEGER
+    ? `must be an integer >= ${min}`
+    : `must be an integer from ${min} to ${max}`;
   return z.preprocess((v) => (v === undefined || v === '' ? fallback : v),
     z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }));
 };
@@ -70,8 +72,10 @@ export function resolveSettings(spec: BackendSpec, at: string, env: NodeJS.Proce
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const where = issue.path[0] === 'tokenUrl' || issue.path[0] === 'expiresInSeconds' ? ['auth', ...issue.path] : issue.path;
-      const from = resolve(where.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], spec), env).used;
+      const inAuth = issue.path[0] === 'tokenUrl' || issue.path[0] === 'expiresInSeconds';
+      const where = inAuth ? ['auth', ...issue.path] : issue.path;
+      const declared = where.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], spec);
+      const from = resolve(declared, env).used;
       problems.push(from.length > 0
         ? `${from.join(', ')}: ${issue.message} (${at}${joinPath(where)})`
         : `${at}${joinPath(where)}: ${issue.message}`);

@@ -78,7 +78,8 @@ export async function aggregateCustomerContext(request: AggregateRequest, deps: 
 function skipReason({ contract, source }: RunningSource, request: AggregateRequest): string | undefined {
   if (!request.wanted.includes(contract.name)) return 'not requested';
   if (source === undefined) return 'not configured';
-  const missing = Object.entries(contract.inputs).find(([name, input]) => input.required && request.inputs[name] === undefined);
+  const missing = Object.entries(contract.inputs)
+    .find(([name, input]) => input.required && request.inputs[name] === undefined);
   return missing ? `no ${missing[0]} in the input` : undefined;
 }
 
@@ -116,7 +117,10 @@ async function load(
   contract: SourceContract, source: Source<object>, inputs: Inputs, budget: Budget, deadline: Budget,
 ): Promise<Section> {
   try {
-    const { value, stale } = await deadline.race(source.load(inputs, budget), () => upstream.timeout(contract.target, deadline));
+    const { value, stale } = await deadline.race(
+      source.load(inputs, budget),
+      () => upstream.timeout(contract.target, deadline),
+    );
     return { ...ok(stale), ...value };
   } catch (err) {
     // Anything but an UpstreamError is a bug: it surfaces as a 500, unrecorded.

@@ -24,4 +24,5 @@ const STATUS_OF: Record<UpstreamCode, SourceStatus> = {
 
 export const ok = (stale = false): Outcome => ({ status: 'ok', error: '', stale });
 export const skipped = (why: string): Outcome => ({ status: 'skipped', error: why, stale: false });
-export const failed = (err: UpstreamError): Outcome => ({ status: STATUS_OF[err.code], error: err.message, stale: false });
+export const failed = (err: UpstreamError): Outcome =>
+  ({ status: STATUS_OF[err.code], error: err.message, stale: false });

@@ -18,7 +18,9 @@ async function startSources(
     let breaker: Breaker | undefined;
     const ctx: SourceContext = {
       http, metrics, clock, log: app.log, cacheMaxEntries: config.cacheMaxEntries, redisUrl: config.redisUrl,
-      breaker: () => (breaker = circuits ? new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock) : PASS_THROUGH),
+      breaker: () => (breaker = circuits
+        ? new CircuitBreaker(contract.name, config.circuit, metrics.circuitState, clock)
+        : PASS_THROUGH),
     };
     const source = await start(ctx);
     if (source?.close) app.addHook('onClose', () => source.close?.());

@@ -7,13 +7,16 @@ import type { SourceContract, SourceInput } from '../sources/definition.js';
 // come from these schemas. Outputs are flat enough for a Genesys output contract: every field
 // always present, never null, and no array inside an array.
 
-export const SOURCE_STATUSES = ['ok', 'not_found', 'timeout', 'rate_limited', 'unavailable', 'error', 'skipped'] as const;
+export const SOURCE_STATUSES = [
+  'ok', 'not_found', 'timeout', 'rate_limited', 'unavailable', 'error', 'skipped',
+] as const;
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 
 const text = (description: string, example: string) => z.string().meta({ description, example });
 
 const outcome = {
-  status: z.enum(SOURCE_STATUSES).meta({ description: 'What the source did (docs/contract.md, "Source statuses")', example: 'ok' }),
+  status: z.enum(SOURCE_STATUSES)
+    .meta({ description: 'What the source did (docs/contract.md, "Source statuses")', example: 'ok' }),
   error: text('Short reason when status is not ok, else empty', ''),
   stale: z.boolean().meta({ description: 'Served from cache past its TTL because the backend failed', example: false }),
 };
@@ -21,7 +24,8 @@ const outcome = {
 const envelope = (sources: readonly SourceContract[]) => ({
   customerId: text('The customerId of the input (empty when absent)', 'c-123'),
   complete: z.boolean().meta({ description: 'True when no requested source failed', example: true }),
-  failedSources: text(`Requested sources whose status is not ok or skipped, comma-separated, in the order ${names(sources)}`, ''),
+  failedSources: text(
+    `Requested sources whose status is not ok or skipped, comma-separated, in the order ${names(sources)}`, ''),
   latencyMs: z.int().meta({ description: 'Time the service spent on the request', example: 41 }),
 });
 
@@ -41,7 +45,9 @@ function inputShape(sources: readonly SourceContract[], requiredOf: (input: Sour
         throw new Error(`input ${name} is declared by two backends with different schemas`);
       }
       seen.set(name, input.schema);
-      if (shape[name] === undefined || requiredOf(input)) shape[name] = requiredOf(input) ? input.schema : input.schema.optional();
+      if (shape[name] === undefined || requiredOf(input)) {
+        shape[name] = requiredOf(input) ? input.schema : input.schema.optional();
+      }
     }
   }
   return shape;
@@ -55,7 +61,10 @@ function includeSchema(sources: readonly SourceContract[]) {
   return z.string({ error: rule })
     .refine((v) => v === '' || parts(v).every((p) => all.includes(p)), { error: rule })
     .transform((v) => (v === '' ? all : all.filter((s) => parts(v).includes(s))))
-    .meta({ description: `Sources to fetch, comma-separated subset of ${all.join(',')} (default: all)`, example: all.slice(0, 2).join(',') });
+    .meta({
+      description: `Sources to fetch, comma-separated subset of ${all.join(',')} (default: all)`,
+      example: all.slice(0, 2).join(','),
+    });
 }
 
 export interface DataActionSchemas {
@@ -69,7 +78,8 @@ export interface DataActionSchemas {
   sections: readonly SourceContract[];
 }
 
-const listed = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+const listed = (words: string[]) =>
+  (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
 
 /** A backend's own inputs, and the customerId it echoes when it does not read it. */
 function ownInputs(source: SourceContract) {
@@ -79,7 +89,8 @@ function ownInputs(source: SourceContract) {
 
 /** The aggregate first, then one route per backend answering the same object restricted to it. */
 export function dataActionSchemas(sources: readonly SourceContract[]): DataActionSchemas[] {
-  const sectionsOf = (list: readonly SourceContract[]) => Object.fromEntries(list.map((s) => [s.name, sectionSchema(s)]));
+  const sectionsOf = (list: readonly SourceContract[]) =>
+    Object.fromEntries(list.map((s) => [s.name, sectionSchema(s)]));
   const titles = listed(sources.map((s) => s.title));
   const aggregate: DataActionSchemas = {
     name: 'customer-context',

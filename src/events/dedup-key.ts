@@ -42,7 +42,9 @@ const sha256 = (s: string) => hash('sha256', s, 'hex');
 export function dedupKey(event: EventEnvelope, idempotencyKey?: string, index?: number): string {
   if (idempotencyKey !== undefined) {
     // Separate namespaces: header "K:0" on one event must not meet "K" on an array's first event.
-    return sha256(index === undefined ? `idempotency-key\n${idempotencyKey}` : `idempotency-key[]\n${idempotencyKey}\n${index}`);
+    return sha256(index === undefined
+      ? `idempotency-key\n${idempotencyKey}`
+      : `idempotency-key[]\n${idempotencyKey}\n${index}`);
   }
   return sha256(canonicalJson({ 'detail-type': event['detail-type'], detail: event.detail }));
 }

@@ -13,13 +13,20 @@ import { createSink, type EventRecord, type Sink } from './sinks/index.js';
 const HEAP_PER_KEY = 100;
 const HEAP_BASE = 128 * 1024 * 1024;
 
-/** A heap cap (NODE_OPTIONS=--max-old-space-size) too small for the store ends in an out-of-memory crash: say so at start. */
+/**
+ * A heap cap (NODE_OPTIONS=--max-old-space-size) too small for the store ends in an out-of-memory
+ * crash: say so at start.
+ */
 function warnIfHeapTooSmall(app: FastifyInstance, maxEntries: number) {
   const limit = getHeapStatistics().heap_size_limit;
   const need = HEAP_BASE + maxEntries * HEAP_PER_KEY;
   if (limit < need) {
-    app.log.warn({ heapLimitMB: Math.round(limit / 2 ** 20), neededMB: Math.round(need / 2 ** 20), dedupMaxEntries: maxEntries },
-      'the V8 heap limit is small for DEDUP_MAX_ENTRIES: raise --max-old-space-size in NODE_OPTIONS, lower DEDUP_MAX_ENTRIES or set REDIS_URL');
+    app.log.warn({
+      heapLimitMB: Math.round(limit / 2 ** 20),
+      neededMB: Math.round(need / 2 ** 20),
+      dedupMaxEntries: maxEntries,
+    }, 'the V8 heap limit is small for DEDUP_MAX_ENTRIES: raise --max-old-space-size in NODE_OPTIONS, '
+      + 'lower DEDUP_MAX_ENTRIES or set REDIS_URL');
   }
 }
 
@@ -91,7 +98,13 @@ export default async function events(app: FastifyInstance) {
   app.readiness.register('dedup-store', () => store.check());
 
   const ingestor = new EventIngestor({
-    store, batcher, metrics, log: app.log, queueMax: ingest.queueMax, answerWithinMs: ANSWER_WITHIN_MS, clock: app.clock,
+    store,
+    batcher,
+    metrics,
+    log: app.log,
+    queueMax: ingest.queueMax,
+    answerWithinMs: ANSWER_WITHIN_MS,
+    clock: app.clock,
   });
   await app.register(eventRoutes, { ingestor });
 }

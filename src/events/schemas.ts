@@ -6,7 +6,8 @@ import { z } from 'zod';
 export const eventEnvelopeSchema = z.looseObject({
   version: z.string().describe('Envelope version, "0" for every EventBridge event'),
   id: z.string().min(1).max(256).describe('Envelope id; a re-published event gets a new one'),
-  'detail-type': z.string().min(1).describe('Genesys topic template, e.g. v2.detail.events.conversation.{id}.customer.start'),
+  'detail-type': z.string().min(1)
+    .describe('Genesys topic template, e.g. v2.detail.events.conversation.{id}.customer.start'),
   source: z.string().min(1).describe('Partner event source, e.g. aws.partner/genesys.com/cloud/<org>/<name>'),
   account: z.string().describe('AWS account id'),
   time: z.iso.datetime({ offset: true }).describe('When the event was published, ISO 8601'),
@@ -33,7 +34,8 @@ export const eventBridgeBodySchema = z.union([eventEnvelopeSchema, eventBatchSch
 
 export const eventBridgeHeadersSchema = z.looseObject({
   'idempotency-key': z.string().min(1).max(256).optional()
-    .describe('Replaces the content-derived dedup key; for an array body the event index is appended (key:0, key:1, ...)'),
+    .describe('Replaces the content-derived dedup key; for an array body the event index is appended '
+      + '(key:0, key:1, ...)'),
 });
 
 export const eventResultSchema = z.object({

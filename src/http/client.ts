@@ -99,9 +99,12 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     let res: Dispatcher.ResponseData;
     try {
       // undici takes any EventTarget-like signal (it reads `aborted`, `reason` and the abort listeners).
-      res = await request(req.url, { dispatcher: agent, method: req.method, headers, body, signal: signal as AbortSignal });
+      res = await request(req.url, {
+        dispatcher: agent, method: req.method, headers, body, signal: signal as AbortSignal,
+      });
     } catch (err) {
-      const retry = isReset(err) ? 'reset' as const : req.retryAllFailures && isConnectFailure(err) ? 'connect' as const : undefined;
+      const retry = isReset(err) ? 'reset' as const
+        : req.retryAllFailures && isConnectFailure(err) ? 'connect' as const : undefined;
       return { ok: false, error: fromTransport(req.target, err, req.budget), ...(retry && { retry }) };
     }
     const { statusCode: status } = res;
@@ -118,7 +121,8 @@ export function createHttpClient(opts: { metrics: Metrics }): HttpClient {
     // Free the connection for the pool: dump() reads up to `limit` and destroys the rest.
     await res.body.dump({ limit: DUMP_LIMIT_BYTES, signal: signal as AbortSignal }).catch(() => undefined);
     const wait = retryAfterMs(res.headers['retry-after']);
-    const retry = status === 429 ? '429' : status === 503 ? '503' : req.retryAllFailures && status >= 500 ? '5xx' : undefined;
+    const retry = status === 429 ? '429' : status === 503 ? '503'
+      : req.retryAllFailures && status >= 500 ? '5xx' : undefined;
     return { ok: false, error: fromStatus(req.target, status, wait), ...(retry && { retry, retryAfterMs: wait }) };
   }
 

@@ -25,15 +25,21 @@ export const upstream = {
   timeout: (target: string, budget: Pick<Budget, 'totalMs'>) =>
     new UpstreamError('UPSTREAM_TIMEOUT', `${target} did not answer within ${budget.totalMs} ms`),
   rateLimited: (target: string, retryAfterMs?: number) => new UpstreamError('UPSTREAM_RATE_LIMITED',
-    retryAfterMs === undefined ? `${target} is rate limiting requests` : `${target} is rate limiting requests (retry after ${Math.ceil(retryAfterMs / 1000)} s)`, 429),
+    retryAfterMs === undefined
+      ? `${target} is rate limiting requests`
+      : `${target} is rate limiting requests (retry after ${Math.ceil(retryAfterMs / 1000)} s)`,
+    429),
   /** Not sent: the client's own budget or a pause holds calls to a backend that counts requests. */
   held: (target: string, why: string) =>
     new UpstreamError('UPSTREAM_RATE_LIMITED', `${target} calls are held: ${why}`, 429),
   unreachable: (target: string) => new UpstreamError('UPSTREAM_UNAVAILABLE', `${target} is unreachable`),
-  circuitOpen: (target: string) => new UpstreamError('UPSTREAM_UNAVAILABLE', `${target} is failing, calls are paused (circuit open)`),
-  refused: (target: string, status: number) => new UpstreamError('UPSTREAM_UNAUTHORIZED', `${target} refused our credentials (HTTP ${status})`, status),
+  circuitOpen: (target: string) =>
+    new UpstreamError('UPSTREAM_UNAVAILABLE', `${target} is failing, calls are paused (circuit open)`),
+  refused: (target: string, status: number) =>
+    new UpstreamError('UPSTREAM_UNAUTHORIZED', `${target} refused our credentials (HTTP ${status})`, status),
   notFound: (target: string) => new UpstreamError('UPSTREAM_NOT_FOUND', `${target} has no record for this id`, 404),
-  status: (target: string, status: number) => new UpstreamError('UPSTREAM_ERROR', `${target} answered HTTP ${status}`, status),
+  status: (target: string, status: number) =>
+    new UpstreamError('UPSTREAM_ERROR', `${target} answered HTTP ${status}`, status),
   badResponse: (target: string, why: string) => new UpstreamError('UPSTREAM_BAD_RESPONSE', `${target} sent ${why}`),
 };
 

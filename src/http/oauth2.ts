@@ -50,13 +50,19 @@ export function createTokenSource(settings: ClientCredentials, deps: { http: Htt
   const { target } = settings;
   const answerSchema = z.object({
     access_token: z.string().min(1),
-    expires_in: settings.defaultExpiresInSeconds === undefined ? z.number().positive() : z.number().positive().optional(),
+    expires_in: settings.defaultExpiresInSeconds === undefined
+      ? z.number().positive()
+      : z.number().positive().optional(),
   });
   const form: Record<string, string> = { grant_type: 'client_credentials' };
   if (settings.scope) form.scope = settings.scope;
   const headers: Record<string, string> = {};
-  if (settings.clientAuth === 'body') Object.assign(form, { client_id: settings.clientId, client_secret: settings.clientSecret });
-  else headers.authorization = `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`;
+  if (settings.clientAuth === 'body') {
+    Object.assign(form, { client_id: settings.clientId, client_secret: settings.clientSecret });
+  } else {
+    const pair = Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64');
+    headers.authorization = `Basic ${pair}`;
+  }
 
   let current: { token: string; refreshAt: number; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -76,7 +82,11 @@ export function createTokenSource(settings: ClientCredentials, deps: { http: Htt
       if (!answer.success) throw upstream.badResponse(target, 'a token answer without access_token and expires_in');
       const lifetime = (answer.data.expires_in ?? settings.defaultExpiresInSeconds ?? 0) * 1000;
       const expiresAt = started + lifetime;
-      current = { token: answer.data.access_token, expiresAt, refreshAt: expiresAt - Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10) };
+      current = {
+        token: answer.data.access_token,
+        expiresAt,
+        refreshAt: expiresAt - Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10),
+      };
       failure = undefined;
       return current.token;
     } catch (err) {

@@ -59,13 +59,19 @@ export async function renderArtifacts(options: ArtifactOptions = {}): Promise<Ma
   try {
     await app.ready();
     const files = new Map<string, string>();
-    if (options.backendsFile && !options.secure) files.set(`${DEPLOYMENT_DIR}/openapi.json`, json(app.openapi.document()));
+    if (options.backendsFile && !options.secure) {
+      files.set(`${DEPLOYMENT_DIR}/openapi.json`, json(app.openapi.document()));
+    }
     if (!options.secure && !options.backendsFile) {
       files.set(OPENAPI_FILE, json(app.openapi.document()));
       // The variables of the default configuration: the built-in backends and the default file.
       const variables = variableTables([...BUILT_IN_SOURCES, ...loadBackends(undefined, [])]);
       const read = (path: string) => readFileSync(packageFile(path), 'utf8');
-      files.set(CONTRACT_FILE, fillBlocks(read(CONTRACT_FILE), { 'data-actions': dataActionTables(app.openapi.routes('declared')), errors: errorTable(), variables }));
+      files.set(CONTRACT_FILE, fillBlocks(read(CONTRACT_FILE), {
+        'data-actions': dataActionTables(app.openapi.routes('declared')),
+        errors: errorTable(),
+        variables,
+      }));
       files.set(README_FILE, fillBlocks(read(README_FILE), { variables }));
     }
     for (const [name, action] of buildGenesysActions(app.openapi.routes(), config, options)) {

@@ -26,8 +26,11 @@ export function fillBlocks(text: string, blocks: Record<string, string>): string
 
 const cell = (s: unknown) => String(s ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
 const code = (s: unknown) => `\`${String(s)}\``;
-const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: string[][]) => [
+  `| ${head.join(' | ')} |`,
+  `|${head.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+].join('\n');
 
 function typeOf(node: JsonSchema): string {
   if (Array.isArray(node.enum)) return node.enum.map((v) => code(v)).join(' or ');
@@ -48,7 +51,11 @@ function ruleOf(node: JsonSchema): string {
 function inputRows(schema: JsonSchema): string[][] {
   const required = new Set((schema.required ?? []) as string[]);
   return Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).map(([name, node]) => [
-    code(name), typeOf(node), required.has(name) ? 'yes' : 'no', ruleOf(node), node.default === undefined ? '' : code(node.default),
+    code(name),
+    typeOf(node),
+    required.has(name) ? 'yes' : 'no',
+    ruleOf(node),
+    node.default === undefined ? '' : code(node.default),
   ]);
 }
 
@@ -57,7 +64,10 @@ function outputRows(schema: JsonSchema, prefix = ''): string[][] {
     const path = `${prefix}${name}`;
     if (node.type === 'object') return outputRows(node, `${path}.`);
     if (node.type === 'array' && (node.items as JsonSchema | undefined)?.type === 'object') {
-      return [[code(path), 'array', String(node.description ?? '')], ...outputRows(node.items as JsonSchema, `${path}[].`)];
+      return [
+        [code(path), 'array', String(node.description ?? '')],
+        ...outputRows(node.items as JsonSchema, `${path}[].`),
+      ];
     }
     return [[code(path), typeOf(node), String(node.description ?? '')]];
   });

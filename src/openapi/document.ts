@@ -13,11 +13,13 @@ export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, 
 const SCHEMAS = '#/components/schemas/';
 const JSON_TYPE = 'application/json';
 
-const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const pascal = (s: string) =>
+  s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const baseName = (url: string) => pascal(url.replace(/^\/v1\//, '/')) || 'Root';
 const operationId = (r: CollectedRoute) => r.method.toLowerCase() + baseName(r.url);
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-const tagOf = (url: string) => (url.startsWith(DATA_ACTIONS_PREFIX) ? 'data-actions' : url.startsWith(EVENTS_PREFIX) ? 'events' : 'operations');
+const tagOf = (url: string) => (url.startsWith(DATA_ACTIONS_PREFIX) ? 'data-actions'
+  : url.startsWith(EVENTS_PREFIX) ? 'events' : 'operations');
 
 function securityFor(url: string) {
   if (url.startsWith(DATA_ACTIONS_PREFIX)) return [{ dataActionsApiKey: [] }, { dataActionsBasic: [] }];
@@ -51,11 +53,16 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
     const id = operationId(route);
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.schema.response ?? {})) {
-      responses[status] = { description: status.startsWith('2') ? 'OK' : 'See the error code', content: { [JSON_TYPE]: { schema: component(schema, 'output', `${baseName(route.url)}Response${status}`) } } };
+      responses[status] = {
+        description: status.startsWith('2') ? 'OK' : 'See the error code',
+        content: { [JSON_TYPE]: { schema: component(schema, 'output', `${baseName(route.url)}Response${status}`) } },
+      };
     }
     for (const [status, doc] of Object.entries(known?.responses ?? {})) {
       if (responses[status]) continue;
-      const content = doc.schema ? { [JSON_TYPE]: { schema: component(doc.schema, 'output', `${baseName(route.url)}Response`) } } : doc.contentType ? { [doc.contentType]: { schema: { type: 'string' } } } : undefined;
+      const content = doc.schema
+        ? { [JSON_TYPE]: { schema: component(doc.schema, 'output', `${baseName(route.url)}Response`) } }
+        : doc.contentType ? { [doc.contentType]: { schema: { type: 'string' } } } : undefined;
       responses[status] = { description: doc.description, ...(content && { content }) };
     }
     if (!Object.keys(responses).some((s) => s.startsWith('2'))) responses['200'] = { description: 'OK' };
@@ -72,7 +79,10 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
       tags: [tagOf(route.url)],
       ...(security ? { security } : { security: [] }),
       ...(route.schema.body !== undefined && {
-        requestBody: { required: true, content: { [JSON_TYPE]: { schema: component(route.schema.body, 'input', `${baseName(route.url)}Request`) } } },
+        requestBody: {
+          required: true,
+          content: { [JSON_TYPE]: { schema: component(route.schema.body, 'input', `${baseName(route.url)}Request`) } },
+        },
       }),
       responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b))),
     };
@@ -80,7 +90,8 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
   }
 
   const retryAfter = { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } };
-  const responses = Object.fromEntries([...errorResponses].sort(([a], [b]) => a.localeCompare(b)).map(([name, codes]) => [name, {
+  const byName = [...errorResponses].sort(([a], [b]) => a.localeCompare(b));
+  const responses = Object.fromEntries(byName.map(([name, codes]) => [name, {
     description: describeCodes(codes),
     ...(hasRetryAfter(codes) && { headers: { 'retry-after': retryAfter } }),
     content: { [JSON_TYPE]: { schema: { $ref: `${SCHEMAS}ErrorBody` } } },
@@ -91,7 +102,8 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
     info: {
       title: 'Genesys Data Actions Service',
       version: packageVersion(),
-      description: 'Genesys Cloud Web Services Data Action endpoints and an Amazon EventBridge API-destination receiver. Generated from the zod schemas the routes validate with; do not edit by hand (npm run openapi).',
+      description: 'Genesys Cloud Web Services Data Action endpoints and an Amazon EventBridge API-destination '
+        + 'receiver. Generated from the zod schemas the routes validate with; do not edit by hand (npm run openapi).',
     },
     tags: [
       { name: 'data-actions', description: 'Called by Genesys Cloud data actions from Architect flows' },
@@ -103,10 +115,23 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
       responses,
       securitySchemes: {
-        dataActionsApiKey: { type: 'apiKey', in: 'header', name: config.auth.dataActions.apiKeyHeader, description: 'One of DATA_ACTION_API_KEYS' },
-        dataActionsBasic: { type: 'http', scheme: 'basic', description: 'One of the DATA_ACTION_BASIC_AUTH user:password pairs (Genesys "Basic Auth" credentials)' },
-        ingestApiKey: { type: 'apiKey', in: 'header', name: config.auth.ingest.apiKeyHeader, description: 'One of INGEST_API_KEYS, in the header named by INGEST_API_KEY_HEADER (EventBridge connection of type API key)' },
-        ingestBasic: { type: 'http', scheme: 'basic', description: 'One of the INGEST_BASIC_AUTH pairs (EventBridge connection of type Basic)' },
+        dataActionsApiKey: {
+          type: 'apiKey', in: 'header', name: config.auth.dataActions.apiKeyHeader,
+          description: 'One of DATA_ACTION_API_KEYS',
+        },
+        dataActionsBasic: {
+          type: 'http', scheme: 'basic',
+          description: 'One of the DATA_ACTION_BASIC_AUTH user:password pairs (Genesys "Basic Auth" credentials)',
+        },
+        ingestApiKey: {
+          type: 'apiKey', in: 'header', name: config.auth.ingest.apiKeyHeader,
+          description: 'One of INGEST_API_KEYS, in the header named by INGEST_API_KEY_HEADER '
+            + '(EventBridge connection of type API key)',
+        },
+        ingestBasic: {
+          type: 'http', scheme: 'basic',
+          description: 'One of the INGEST_BASIC_AUTH pairs (EventBridge connection of type Basic)',
+        },
       },
     },
   };

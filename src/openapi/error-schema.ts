@@ -7,7 +7,8 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
  */
 export const ErrorBody = z.object({
   error: z.object({
-    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code (docs/contract.md, "Error codes")'),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]])
+      .describe('Stable machine-readable code (docs/contract.md, "Error codes")'),
     message: z.string().describe('Human-readable explanation'),
     fields: z.record(z.string(), z.string()).describe('Per-field problems for 400 answers, otherwise empty'),
   }),

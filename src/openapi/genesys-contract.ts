@@ -9,7 +9,9 @@ export const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean', 'nu
 export const PROPERTY_NAME = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 export const RESERVED_INPUTS = new Set(['orgId', 'integrationId', 'rawRequest']);
 /** The keywords a contract keeps; validation keywords stay with the service, which answers 400. */
-export const CONTRACT_KEYWORDS = new Set(['type', 'title', 'description', 'properties', 'items', 'required', 'additionalProperties']);
+export const CONTRACT_KEYWORDS = new Set([
+  'type', 'title', 'description', 'properties', 'items', 'required', 'additionalProperties',
+]);
 
 /** Reduces a JSON Schema to what a Genesys contract accepts: one type per node, no $ref, no validation keywords. */
 export function toContractSchema(node: JsonSchema): JsonSchema {
@@ -17,13 +19,16 @@ export function toContractSchema(node: JsonSchema): JsonSchema {
   const branches = (node.anyOf ?? node.oneOf) as JsonSchema[] | undefined;
   if (branches) {
     const real = branches.filter((b) => b.type !== 'null');
-    if (real.length === 1) return toContractSchema({ ...real[0], ...(node.description ? { description: node.description } : {}) });
+    if (real.length === 1) {
+      return toContractSchema({ ...real[0], ...(node.description ? { description: node.description } : {}) });
+    }
   }
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (!CONTRACT_KEYWORDS.has(key)) continue;
     if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, toContractSchema(v)]));
+      out.properties = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>)
+        .map(([k, v]) => [k, toContractSchema(v)]));
     } else if (key === 'items') {
       out.items = toContractSchema(value as JsonSchema);
     } else if (key === 'type' && Array.isArray(value)) {
@@ -32,7 +37,9 @@ export function toContractSchema(node: JsonSchema): JsonSchema {
       out[key] = value;
     }
   }
-  if (out.type === undefined && node.const !== undefined) out.type = typeof node.const === 'number' ? 'number' : typeof node.const;
+  if (out.type === undefined && node.const !== undefined) {
+    out.type = typeof node.const === 'number' ? 'number' : typeof node.const;
+  }
   if (out.type === undefined && Array.isArray(node.enum)) out.type = typeof node.enum[0];
   // Genesys exports mark objects open: a field added to the service later does not break the action.
   if (out.type === 'object') out.additionalProperties = true;
@@ -47,7 +54,9 @@ export function inputContractProblems(schema: JsonSchema): string[] {
   for (const [name, prop] of Object.entries(properties)) {
     if (!PROPERTY_NAME.test(name)) problems.push(`input.${name}: name must match ${PROPERTY_NAME}`);
     if (RESERVED_INPUTS.has(name)) problems.push(`input.${name}: reserved by Genesys`);
-    if (!PRIMITIVES.has(String(prop.type))) problems.push(`input.${name}: type ${String(prop.type)} is not a primitive`);
+    if (!PRIMITIVES.has(String(prop.type))) {
+      problems.push(`input.${name}: type ${String(prop.type)} is not a primitive`);
+    }
   }
   for (const name of (schema.required ?? []) as string[]) {
     if (!(name in properties)) problems.push(`input: required ${name} is not a property`);
@@ -63,7 +72,8 @@ export function outputContractProblems(schema: JsonSchema): string[] {
       if (inArray) problems.push(`${path}: nested arrays are not supported`);
       if (node.items) walk(node.items as JsonSchema, `${path}[]`, true);
     } else if (node.type === 'object') {
-      for (const [k, v] of Object.entries((node.properties ?? {}) as Record<string, JsonSchema>)) walk(v, `${path}.${k}`, inArray);
+      const properties = (node.properties ?? {}) as Record<string, JsonSchema>;
+      for (const [k, v] of Object.entries(properties)) walk(v, `${path}.${k}`, inArray);
     } else if (!PRIMITIVES.has(String(node.type))) {
       problems.push(`${path}: type ${String(node.type)} is not supported`);
     }
@@ -77,7 +87,9 @@ function keywordProblems(node: JsonSchema, path: string): string[] {
   for (const [key, value] of Object.entries(node)) {
     if (!CONTRACT_KEYWORDS.has(key)) problems.push(`${path}: keyword ${key} is not kept in contracts`);
     if (key === 'properties') {
-      for (const [k, v] of Object.entries(value as Record<string, JsonSchema>)) problems.push(...keywordProblems(v, `${path}.${k}`));
+      for (const [k, v] of Object.entries(value as Record<string, JsonSchema>)) {
+        problems.push(...keywordProblems(v, `${path}.${k}`));
+      }
     }
     if (key === 'items') problems.push(...keywordProblems(value as JsonSchema, `${path}[]`));
   }

@@ -28,7 +28,8 @@ export interface GenesysActionOptions {
 const titleOf = (slug: string) => slug.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
 
 /** Genesys allows 1 to 60 s; the service answers by DATA_ACTION_DEADLINE_MS, so wait a little longer. */
-export const timeoutSecondsFor = (deadlineMs: number) => Math.min(60, Math.ceil((deadlineMs + NETWORK_MARGIN_MS) / 1000));
+export const timeoutSecondsFor = (deadlineMs: number) =>
+  Math.min(60, Math.ceil((deadlineMs + NETWORK_MARGIN_MS) / 1000));
 
 /**
  * The Velocity body, one JSON member per input ("Velocity macros for data actions",
@@ -49,7 +50,9 @@ export function requestTemplate(input: JsonSchema): string {
   };
   const names = Object.keys(properties);
   const mandatory = names.filter((n) => required.has(n));
-  if (mandatory.length === 0) throw new Error('a data action needs at least one required input to anchor the JSON body');
+  if (mandatory.length === 0) {
+    throw new Error('a data action needs at least one required input to anchor the JSON body');
+  }
   const head = mandatory.map((n) => `"${n}": ${value(n)}`).join(', ');
   const tail = names.filter((n) => !required.has(n)).map((n) => `#if(${isSet(n)}), "${n}": ${value(n)}#end`).join('');
   return `{${head}${tail}}`;
@@ -59,8 +62,14 @@ function buildAction(route: CollectedRoute, config: Config, secure: boolean) {
   const slug = route.url.slice(DATA_ACTIONS_PREFIX.length);
   const title = route.title ?? titleOf(slug);
   const name = `${CATEGORY} - ${title}`;
-  const input: JsonSchema = { title: `${title} input`, ...toContractSchema(toJsonSchema(route.schema.body, 'input', 'draft-04').schema) };
-  const output: JsonSchema = { title: `${title} output`, ...toContractSchema(toJsonSchema(route.schema.response?.['200'], 'output', 'draft-04').schema) };
+  const input: JsonSchema = {
+    title: `${title} input`,
+    ...toContractSchema(toJsonSchema(route.schema.body, 'input', 'draft-04').schema),
+  };
+  const output: JsonSchema = {
+    title: `${title} output`,
+    ...toContractSchema(toJsonSchema(route.schema.response?.['200'], 'output', 'draft-04').schema),
+  };
   return {
     name,
     category: CATEGORY,
@@ -96,7 +105,9 @@ export function buildGenesysActions(
     if (route.schema.body === undefined || route.schema.response?.['200'] === undefined) continue;
     const action = buildAction(route, config, secure);
     const problems = actionProblems(action, config);
-    if (problems.length > 0) throw new Error(`${route.url} cannot be a Genesys data action:\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0) {
+      throw new Error(`${route.url} cannot be a Genesys data action:\n  ${problems.join('\n  ')}`);
+    }
     actions.set(`${route.url.slice(DATA_ACTIONS_PREFIX.length)}.json`, action);
   }
   return actions;
@@ -107,13 +118,18 @@ export function actionProblems(action: GenesysAction, config: Config): string[] 
   const problems: string[] = [];
   const expect = (ok: boolean, message: string) => { if (!ok) problems.push(message); };
   const { request, response, timeoutSeconds } = action.config;
-  expect(action.integrationType === 'custom-rest-actions' && action.actionType === 'custom', 'integrationType/actionType');
+  expect(action.integrationType === 'custom-rest-actions' && action.actionType === 'custom',
+    'integrationType/actionType');
   const named = action.category === CATEGORY && action.name.length > 0 && action.name.length <= 256;
   expect(named && typeof action.secure === 'boolean', 'name/category/secure');
-  expect(request.requestType === 'POST' && request.requestUrlTemplate.startsWith(`\${credentials.${CREDENTIAL_FIELDS.baseUrl}}/`), 'request URL and type');
-  expect(request.headers[config.auth.dataActions.apiKeyHeader] === `\${credentials.${CREDENTIAL_FIELDS.apiKey}}`, 'API key header from the credentials');
-  expect(JSON.stringify(response) === JSON.stringify({ translationMap: {}, translationMapDefaults: {}, successTemplate: SUCCESS_TEMPLATE }), 'response passes the raw result through');
-  expect(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= 60 && timeoutSeconds * 1000 > config.dataActionDeadlineMs, 'timeoutSeconds within 1..60 and above the deadline');
+  expect(request.requestType === 'POST'
+    && request.requestUrlTemplate.startsWith(`\${credentials.${CREDENTIAL_FIELDS.baseUrl}}/`), 'request URL and type');
+  expect(request.headers[config.auth.dataActions.apiKeyHeader] === `\${credentials.${CREDENTIAL_FIELDS.apiKey}}`,
+    'API key header from the credentials');
+  const rawResult = { translationMap: {}, translationMapDefaults: {}, successTemplate: SUCCESS_TEMPLATE };
+  expect(JSON.stringify(response) === JSON.stringify(rawResult), 'response passes the raw result through');
+  expect(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= 60
+    && timeoutSeconds * 1000 > config.dataActionDeadlineMs, 'timeoutSeconds within 1..60 and above the deadline');
   const input = action.contract.input.inputSchema;
   expect(request.requestTemplate === requestTemplate(input), 'requestTemplate is generated from the input contract');
   const json = JSON.stringify(action.contract);

@@ -38,7 +38,12 @@ export const KNOWN_ROUTES: Record<string, { summary: string; responses: Record<s
   },
   'GET /metrics': {
     summary: 'Prometheus metrics',
-    responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain; version=0.0.4; charset=utf-8' } },
+    responses: {
+      200: {
+        description: 'Prometheus text exposition format',
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      },
+    },
   },
   'GET /openapi.json': {
     summary: 'This OpenAPI document',

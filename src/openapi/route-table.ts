@@ -45,7 +45,11 @@ function collect(options: RouteOptions): CollectedRoute[] {
   const answersDuring = options.config?.answersDuring;
   // HEAD twins of GET routes are Fastify's doing (exposeHeadRoutes), not part of the contract.
   return methods.filter((m) => m !== 'HEAD').map((method) => ({
-    method: method.toUpperCase(), url: options.url, schema, ...(title && { title }), ...(answersDuring && { answersDuring }),
+    method: method.toUpperCase(),
+    url: options.url,
+    schema,
+    ...(title && { title }),
+    ...(answersDuring && { answersDuring }),
   }));
 }
 
@@ -68,5 +72,8 @@ export default fp(async (app) => {
     document: () => (cached ??= buildOpenApiDocument(sorted(), app.config)),
   });
 
-  app.get('/openapi.json', { logLevel: 'warn', config: { answersDuring: { shedding: true } } }, async () => app.openapi.document());
+  app.get('/openapi.json', {
+    logLevel: 'warn',
+    config: { answersDuring: { shedding: true } },
+  }, async () => app.openapi.document());
 }, { name: 'openapi', dependencies: ['config', 'zod-validation'] });

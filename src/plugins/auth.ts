@@ -70,10 +70,15 @@ export function authenticator(family: string, creds: Credentials, disabled: bool
   };
 }
 
-/** Inbound authentication per route family (docs/contract.md, "Authentication"): API keys in a header, or HTTP Basic. */
+/**
+ * Inbound authentication per route family (docs/contract.md, "Authentication"): API keys in a
+ * header, or HTTP Basic.
+ */
 export default fp(async (app) => {
   const { auth } = app.config;
-  if (auth.disabled) app.log.warn('AUTH_DISABLED=true: /v1/data-actions/* and /v1/events/* accept requests without credentials');
+  if (auth.disabled) {
+    app.log.warn('AUTH_DISABLED=true: /v1/data-actions/* and /v1/events/* accept requests without credentials');
+  }
   app.decorate('authenticate', {
     dataActions: authenticator('data-actions', auth.dataActions, auth.disabled),
     ingest: authenticator('ingest', auth.ingest, auth.disabled),

@@ -28,7 +28,9 @@ export function sendError(reply: FastifyReply, err: AppError) {
 /** The one error handler: coded bodies for client errors, 5xx never leak internals. */
 export default fp(async (app) => {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const known = err instanceof AppError ? err : fromFastify(err, request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit);
+    const known = err instanceof AppError
+      ? err
+      : fromFastify(err, request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit);
     if (known && known.statusCode < 500) return sendError(reply, known);
     if (known) {
       request.log.warn({ code: known.code }, known.message);
@@ -38,5 +40,6 @@ export default fp(async (app) => {
     return sendError(reply, errors.internal());
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, errors.notFound(request.method, request.url.split('?')[0] ?? '')));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, errors.notFound(request.method, request.url.split('?')[0] ?? '')));
 }, { name: 'error-handler' });

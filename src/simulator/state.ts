@@ -58,7 +58,9 @@ export function validateFault(f: unknown): Fault {
     if (typeof ra !== 'object' || ra === null || typeof ra.seconds !== 'number') {
       throw new Error('retryAfter.seconds must be a number');
     }
-    if (ra.format !== 'seconds' && ra.format !== 'date') throw new Error("retryAfter.format must be 'seconds' or 'date'");
+    if (ra.format !== 'seconds' && ra.format !== 'date') {
+      throw new Error("retryAfter.format must be 'seconds' or 'date'");
+    }
   }
   // Copy so later mutation by the caller (or our own countdown) never leaks across.
   return { ...(o as Fault), retryAfter: ra ? { ...(ra as unknown as NonNullable<Fault['retryAfter']>) } : undefined };

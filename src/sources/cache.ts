@@ -103,6 +103,8 @@ export function createReadThroughCache<V extends object>(opts: CacheOptions<V>):
     },
     peek: (key) => values.peek(key, { allowStale: true }),
     set: (key, value) => void values.set(key, value),
-    freshForMs: (key) => (values.peek(key, { allowStale: true }) === undefined ? undefined : values.getRemainingTTL(key)),
+    freshForMs: (key) => (values.peek(key, { allowStale: true }) === undefined
+      ? undefined
+      : values.getRemainingTTL(key)),
   };
 }

@@ -40,7 +40,10 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
     async release(key) {
       cache.delete(compact(key));
     },
-    /** Loads the sink's records younger than the TTL, each for the rest of its TTL, so a restart lets no duplicate through. */
+    /**
+     * Loads the sink's records younger than the TTL, each for the rest of its TTL, so a restart lets
+     * no duplicate through.
+     */
     async warm(seen) {
       let loaded = 0;
       for await (const { key, receivedAtMs, fingerprint } of seen) {

@@ -25,9 +25,18 @@ export async function createSink(config: Config, deps: SinkDeps): Promise<Sink> 
       // pg is loaded only by the service that writes to PostgreSQL (docs/decisions.md, "Loaded when used").
       const { createPostgresSink } = await import('./postgres.js');
       // config.ts guarantees DATABASE_URL with INGEST_SINK=postgres, INGEST_HTTP_URL with http.
-      return createPostgresSink({ connectionString: ingest.databaseUrl!, poolMax: ingest.databasePoolMax, log: deps.log });
+      return createPostgresSink({
+        connectionString: ingest.databaseUrl!,
+        poolMax: ingest.databasePoolMax,
+        log: deps.log,
+      });
     }
     case 'http':
-      return createHttpSink({ url: ingest.httpUrl!, budgetMs: ingest.httpTimeoutMs, metrics: deps.metrics, clock: deps.clock });
+      return createHttpSink({
+        url: ingest.httpUrl!,
+        budgetMs: ingest.httpTimeoutMs,
+        metrics: deps.metrics,
+        clock: deps.clock,
+      });
   }
 }

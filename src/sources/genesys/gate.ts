@@ -41,7 +41,9 @@ export function createApiGate(budget: RateBudget, deps: { metrics: Metrics; log:
   const { metrics, log } = deps;
   // Every refusal series from the start, at 0: an alert's rate() sees the first refusal.
   metrics.genesysBudgetLimit.set(budget.limit);
-  for (const request of REQUESTS) for (const reason of REFUSALS) metrics.genesysBudgetRefusals.inc({ request, reason }, 0);
+  for (const request of REQUESTS) {
+    for (const reason of REFUSALS) metrics.genesysBudgetRefusals.inc({ request, reason }, 0);
+  }
   const refused = (request: ApiRequest, admission: Extract<Admission, { ok: false }>) => {
     metrics.genesysBudgetRefusals.inc({ request, reason: admission.reason });
     return refusalError(budget.limit, admission);

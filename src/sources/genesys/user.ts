@@ -15,7 +15,10 @@ import { createUserCache } from './user-cache.js';
 // in bulk, cached and refreshed ahead, every Platform API request within the client-side budget
 // GENESYS_RATE_LIMIT_PER_MINUTE, shared through Redis when REDIS_URL is set.
 
-/** The budget every replica shares through Redis; ioredis is loaded only then (docs/decisions.md, "Loaded when used"). */
+/**
+ * The budget every replica shares through Redis; ioredis is loaded only then (docs/decisions.md,
+ * "Loaded when used").
+ */
 async function sharedBudget(settings: BudgetSettings, url: string, clientId: string, ctx: SourceContext) {
   const { redisRateBudget } = await import('./rate-budget-redis.js');
   return redisRateBudget({ ...settings, url, clientId }, { clock: ctx.clock, log: ctx.log });
@@ -44,8 +47,10 @@ export default defineSource({
       if (!known.has(region)) {
         ctx.addIssue({ code: 'custom', message: `must be a Genesys Cloud region domain (${[...known].join(', ')})` });
       }
-    })).transform((v) => v ?? 'mypurecloud.com').meta({ description: 'Genesys Cloud region domain (checked against the SDK\'s list)' }),
-    GENESYS_CLIENT_ID: text.meta({ description: 'OAuth client-credentials client; without it the user source is `skipped`' }),
+    })).transform((v) => v ?? 'mypurecloud.com')
+      .meta({ description: 'Genesys Cloud region domain (checked against the SDK\'s list)' }),
+    GENESYS_CLIENT_ID: text
+      .meta({ description: 'OAuth client-credentials client; without it the user source is `skipped`' }),
     GENESYS_CLIENT_SECRET: text.meta({ description: 'its secret' }),
     GENESYS_API_URL: url.meta({ description: 'Platform API base URL, default `https://api.<region>` (proxies, the simulator)' }),
     GENESYS_LOGIN_URL: url.meta({ description: 'login base URL, default `https://login.<region>`' }),
@@ -87,7 +92,9 @@ export default defineSource({
   async create(settings, ctx) {
     const { clock } = ctx;
     const budgetSettings = { limit: settings.rateLimitPerMinute, windowMs: GENESYS_WINDOW_MS + settings.timeoutMs };
-    const budget = ctx.redisUrl ? await sharedBudget(budgetSettings, ctx.redisUrl, settings.clientId, ctx) : memoryRateBudget(budgetSettings, clock);
+    const budget = ctx.redisUrl
+      ? await sharedBudget(budgetSettings, ctx.redisUrl, settings.clientId, ctx)
+      : memoryRateBudget(budgetSettings, clock);
     const gate = createApiGate(budget, ctx);
     // The client-credentials login (docs/decisions.md): expires_in is required in Genesys' answer.
     const tokens = createTokenSource({
