@@ -9,7 +9,8 @@ describe('configuration', () => {
     const c = loadConfig(keyed);
     expect(c.port).toBe(8080);
     expect(c.host).toBe('0.0.0.0');
-    expect(c.sources.map((s) => [s.contract.name, s.settings])).toEqual([['user', undefined], ['crm', undefined], ['orders', undefined]]);
+    expect(c.sources.map((s) => [s.contract.name, s.settings]))
+      .toEqual([['user', undefined], ['crm', undefined], ['orders', undefined]]);
     const all = loadConfig({ ...keyed, GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's', CRM_BASE_URL: 'http://crm', CRM_API_KEY: 'k',
       ORDERS_BASE_URL: 'http://orders', ORDERS_API_KEY: 'k' });
     expect(all.sources[0]!.settings).toMatchObject({ apiUrl: 'https://api.mypurecloud.com', loginUrl: 'https://login.mypurecloud.com' });
@@ -20,8 +21,8 @@ describe('configuration', () => {
   });
 
   it('derives Genesys hosts from the region and honours the overrides', () => {
-    const c = loadConfig({ ...keyed, GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's', GENESYS_REGION: 'mypurecloud.ie',
-      GENESYS_LOGIN_URL: 'http://127.0.0.1:9/' });
+    const c = loadConfig({ ...keyed, GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's',
+      GENESYS_REGION: 'mypurecloud.ie', GENESYS_LOGIN_URL: 'http://127.0.0.1:9/' });
     expect(c.sources[0]!.settings).toMatchObject({ apiUrl: 'https://api.mypurecloud.ie', loginUrl: 'http://127.0.0.1:9/' });
   });
 
@@ -73,8 +74,9 @@ describe('configuration', () => {
       DATA_ACTION_BASIC_AUTH: secret,
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
-      'PORT', 'DATA_ACTION_BASIC_AUTH', 'GENESYS_REGION', 'CRM_BASE_URL', 'GENESYS_RETRY_BASE_MS', 'ORDERS_RETRY_ATTEMPTS',
-      'GENESYS_CLIENT_SECRET', 'ORDERS_API_KEY', 'CRM_API_KEY', 'CRM_RETRY_MAX_MS', 'DATABASE_URL',
+      'PORT', 'DATA_ACTION_BASIC_AUTH', 'GENESYS_REGION', 'CRM_BASE_URL', 'GENESYS_RETRY_BASE_MS',
+      'ORDERS_RETRY_ATTEMPTS', 'GENESYS_CLIENT_SECRET', 'ORDERS_API_KEY', 'CRM_API_KEY', 'CRM_RETRY_MAX_MS',
+      'DATABASE_URL',
     ].sort());
     const error = new ConfigError(problems);
     expect(error.message).toMatch(/^invalid configuration:\n {2}- PORT: must be an integer from 0 to 65535/);

@@ -9,7 +9,8 @@ import { DATA_KEY, INGEST_KEY } from './helpers/app.js';
 const NOWHERE = '127.0.0.1:1';
 
 async function packagesLoaded(env: Record<string, string>): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/loaded-packages.ts'], {
+  const args = ['--import', 'tsx', 'test/helpers/loaded-packages.ts'];
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
     env: {
       PATH: process.env.PATH, DATA_ACTION_API_KEYS: DATA_KEY, INGEST_API_KEYS: INGEST_KEY,
       INGEST_FILE_DIR: `/tmp/gdas-loaded-${process.pid}`, ...env,

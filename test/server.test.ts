@@ -12,7 +12,8 @@ describe('the service process', () => {
     expect(line).toMatchObject({ level: 'fatal', code: 'CONFIG_INVALID' });
     expect(line.problems).toEqual([
       'PORT: must be an integer from 0 to 65535',
-      'INGEST_API_KEYS: no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH (or AUTH_DISABLED=true for a local demo)',
+      'INGEST_API_KEYS: no credentials for /v1/events/*: set INGEST_API_KEYS or INGEST_BASIC_AUTH '
+        + '(or AUTH_DISABLED=true for a local demo)',
       'CRM_API_KEY: required when CRM_BASE_URL is set (backends[0] reads it)',
     ]);
     expect(service.output()).not.toContain('hunter2-key');

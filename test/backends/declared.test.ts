@@ -46,7 +46,12 @@ backends:
 async function agentApp(env: Record<string, string> = {}, overrides = {}) {
   const path = join(dir, `agent-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(path, AGENT);
-  return t.setup({ BACKENDS_FILE: path, T_USERS_URL: t.sim.urls.genesysApi, T_LOGIN_URL: t.sim.urls.genesysLogin, ...env }, overrides);
+  return t.setup({
+    BACKENDS_FILE: path,
+    T_USERS_URL: t.sim.urls.genesysApi,
+    T_LOGIN_URL: t.sim.urls.genesysLogin,
+    ...env,
+  }, overrides);
 }
 
 it('gets one client-credentials token for every concurrent call, and maps the answer', async () => {
@@ -55,7 +60,8 @@ it('gets one client-credentials token for every concurrent call, and maps the an
   const answers = await Promise.all(['u-1', 'u-2', 'u-3'].map((agentRef) => post('agent', { agentRef })));
   for (const [i, a] of answers.entries()) {
     expect(a.json().agent).toMatchObject({
-      status: 'ok', error: '', stale: false, id: `u-${i + 1}`, presence: 'Available', label: `Agent u-${i + 1} (Support)`, version: 1,
+      status: 'ok', error: '', stale: false,
+      id: `u-${i + 1}`, presence: 'Available', label: `Agent u-${i + 1} (Support)`, version: 1,
     });
   }
   expect(t.sim.hits('login')).toBe(1);
@@ -80,7 +86,9 @@ it('reports a refused client secret as unavailable, and asks again only after it
   const wrong = `Basic ${Buffer.from('sim-client:wrong').toString('base64')}`;
   const attempts = () => t.sim.requests('login').filter((r) => r.headers.authorization === wrong).length;
   expect((await post('agent', { agentRef: 'u-1' })).json().agent)
-    .toMatchObject({ status: 'unavailable', error: 'agent login refused our credentials (HTTP 401)', id: '', presence: 'Offline' });
+    .toMatchObject({
+      status: 'unavailable', error: 'agent login refused our credentials (HTTP 401)', id: '', presence: 'Offline',
+    });
   expect((await post('agent', { agentRef: 'u-1' })).json().agent.status).toBe('unavailable');
   const readiness = (await app.inject('/readyz')).json();
   expect(readiness.checks['agent-login']).toBe('failed: agent login refused our credentials (HTTP 401)');
@@ -105,14 +113,18 @@ it('encodes an input as one path segment and in the query, and leaves an absent 
 it('answers not_found, and a missing required field as error, with every field present', async () => {
   const { post } = await agentApp();
   expect((await post('agent', { agentRef: 'missing-1' })).json().agent)
-    .toMatchObject({ status: 'not_found', error: 'agent has no record for this id', id: '', presence: 'Offline', label: '', version: 0 });
+    .toMatchObject({
+      status: 'not_found', error: 'agent has no record for this id', id: '', presence: 'Offline', label: '', version: 0,
+    });
   t.sim.setFault('users', { kind: 'status', status: 200 });
-  expect((await post('agent', { agentRef: 'u-1' })).json().agent).toMatchObject({ status: 'error', error: 'agent sent an answer without id' });
+  expect((await post('agent', { agentRef: 'u-1' })).json().agent)
+    .toMatchObject({ status: 'error', error: 'agent sent an answer without id' });
 });
 
 it('is skipped without its required input, and its own route refuses a request without it', async () => {
   const { post } = await agentApp();
-  expect((await post('customer-context', { customerId: 'c-1' })).json().agent).toMatchObject({ status: 'skipped', error: 'no agentRef in the input' });
+  expect((await post('customer-context', { customerId: 'c-1' })).json().agent)
+    .toMatchObject({ status: 'skipped', error: 'no agentRef in the input' });
   const refused = await post('agent', { note: 'x' });
   expect(refused.statusCode).toBe(400);
   expect(refused.json().error.fields).toEqual({ agentRef: 'is required' });
@@ -125,10 +137,16 @@ it('publishes its route, its section and its inputs in OpenAPI and in its Genesy
   const actions = buildGenesysActions(app.openapi.routes(), app.config);
   const own = actions.get('agent.json')!;
   expect(own.name).toBe('Genesys Data Actions Service - Agent Card');
-  expect(own.contract.input.inputSchema).toMatchObject({ required: ['agentRef'], properties: { agentRef: { type: 'string' }, note: { type: 'string' } } });
-  const section = (own.contract.output.successSchema.properties as Record<string, { properties: Record<string, { type: string }> }>).agent!;
-  expect(Object.fromEntries(Object.entries(section.properties).map(([k, v]) => [k, v.type]))).toEqual({
-    status: 'string', error: 'string', stale: 'boolean', id: 'string', presence: 'string', label: 'string', version: 'integer',
+  expect(own.contract.input.inputSchema).toMatchObject({
+    required: ['agentRef'],
+    properties: { agentRef: { type: 'string' }, note: { type: 'string' } },
   });
-  expect(Object.keys(actions.get('customer-context.json')!.contract.output.successSchema.properties as object)).toContain('agent');
+  type Sections = Record<string, { properties: Record<string, { type: string }> }>;
+  const section = (own.contract.output.successSchema.properties as Sections).agent!;
+  expect(Object.fromEntries(Object.entries(section.properties).map(([k, v]) => [k, v.type]))).toEqual({
+    status: 'string', error: 'string', stale: 'boolean',
+    id: 'string', presence: 'string', label: 'string', version: 'integer',
+  });
+  const aggregate = actions.get('customer-context.json')!.contract.output.successSchema;
+  expect(Object.keys(aggregate.properties as object)).toContain('agent');
 });

@@ -30,7 +30,8 @@ ${extra}`;
 
 describe('BACKENDS_FILE', () => {
   it('names a file that cannot be read', () => {
-    expect(problemsOf({ BACKENDS_FILE: join(dir, 'nope.yaml') })).toEqual([`BACKENDS_FILE: cannot read ${join(dir, 'nope.yaml')} (ENOENT)`]);
+    expect(problemsOf({ BACKENDS_FILE: join(dir, 'nope.yaml') }))
+      .toEqual([`BACKENDS_FILE: cannot read ${join(dir, 'nope.yaml')} (ENOENT)`]);
   });
 
   it('names the line and column of a YAML syntax error', () => {

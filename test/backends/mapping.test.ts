@@ -31,10 +31,14 @@ describe('expressions', () => {
 
 describe('fields', () => {
   it('coerces to the declared type or gives up', () => {
-    expect([coerce('string', 42), coerce('string', true), coerce('string', {}), coerce('string', null)]).toEqual(['42', 'true', undefined, undefined]);
-    expect([coerce('integer', '42'), coerce('integer', 4.5), coerce('integer', ' 7 '), coerce('integer', 'x')]).toEqual([42, undefined, 7, undefined]);
-    expect([coerce('number', '4.5'), coerce('number', ''), coerce('number', Infinity), coerce('number', 3)]).toEqual([4.5, undefined, undefined, 3]);
-    expect([coerce('boolean', 'true'), coerce('boolean', 'false'), coerce('boolean', 1), coerce('boolean', false)]).toEqual([true, false, undefined, false]);
+    expect([coerce('string', 42), coerce('string', true), coerce('string', {}), coerce('string', null)])
+      .toEqual(['42', 'true', undefined, undefined]);
+    expect([coerce('integer', '42'), coerce('integer', 4.5), coerce('integer', ' 7 '), coerce('integer', 'x')])
+      .toEqual([42, undefined, 7, undefined]);
+    expect([coerce('number', '4.5'), coerce('number', ''), coerce('number', Infinity), coerce('number', 3)])
+      .toEqual([4.5, undefined, undefined, 3]);
+    expect([coerce('boolean', 'true'), coerce('boolean', 'false'), coerce('boolean', 1), coerce('boolean', false)])
+      .toEqual([true, false, undefined, false]);
   });
 
   it('never answers null: a missing or wrong value takes the default, or the empty value of its type', async () => {
@@ -47,14 +51,16 @@ describe('fields', () => {
       score: { type: 'number', from: 'score', default: '2.5' },
     }, 'output', problems);
     expect(problems).toEqual([]);
-    expect(await mapFields(fields, { name: null, tier: { x: 1 }, properties: { deals: '3', vip: 'true' }, score: 'n/a' }, 'crm'))
+    const answer = { name: null, tier: { x: 1 }, properties: { deals: '3', vip: 'true' }, score: 'n/a' };
+    expect(await mapFields(fields, answer, 'crm'))
       .toEqual({ name: '', tier: 'STANDARD', deals: 3, vip: true, score: 2.5 });
   });
 
   it('makes a required field that is missing, and an expression that fails, an unreadable answer', async () => {
     const problems: string[] = [];
     const required = compileFields({ id: { type: 'string', from: 'Id', required: true } }, 'output', problems);
-    await expect(mapFields(required, { Name: 'x' }, 'crm')).rejects.toThrow(new UpstreamError('UPSTREAM_BAD_RESPONSE', 'crm sent an answer without id'));
+    await expect(mapFields(required, { Name: 'x' }, 'crm'))
+      .rejects.toThrow(new UpstreamError('UPSTREAM_BAD_RESPONSE', 'crm sent an answer without id'));
     const failing = compileFields({ n: { type: 'number', from: '$number(name)' } }, 'output', problems);
     const err = await mapFields(failing, { name: 'abc' }, 'crm').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);

@@ -42,7 +42,9 @@ describe('a budget that ends while the source is still working', () => {
     }, { clock });
     const payload = { customerId: 'c-1', userId: 'u-1', include: 'user,crm' };
     const first = (await post('customer-context', payload)).json();
-    expect(first).toMatchObject({ complete: true, user: { status: 'ok', stale: false }, crm: { status: 'ok', stale: false } });
+    expect(first).toMatchObject({
+      complete: true, user: { status: 'ok', stale: false }, crm: { status: 'ok', stale: false },
+    });
     await advance(51);
     t.sim.setFault('users', { kind: 'hang' });
     t.sim.setFault('crm', { kind: 'hang' });
@@ -77,7 +79,9 @@ describe('the deadline', () => {
     const answer = new Promise<{ status: number; body: string; ms: number }>((resolve, reject) => {
       const req = request({
         host: '127.0.0.1', port, method: 'POST', path: '/v1/data-actions/customer-context',
-        headers: { 'x-api-key': DATA_KEY, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'x-api-key': DATA_KEY, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload),
+        },
       }, (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -21,11 +21,19 @@ export function simEnv(sim: Simulator, env: Record<string, string | undefined> =
   };
 }
 
-export async function dataActionApp(sim: Simulator, env: Record<string, string | undefined> = {}, overrides: AppOverrides = {}) {
-  const app = await buildApp(testConfig(simEnv(sim, env)), { logger: process.env.DEBUG_LOG ? { level: 'error' } : false, ...overrides });
+export async function dataActionApp(
+  sim: Simulator,
+  env: Record<string, string | undefined> = {},
+  overrides: AppOverrides = {},
+) {
+  const app = await buildApp(testConfig(simEnv(sim, env)), {
+    logger: process.env.DEBUG_LOG ? { level: 'error' } : false,
+    ...overrides,
+  });
   await app.ready();
-  const post = (route: string, payload: unknown) =>
-    app.inject({ method: 'POST', url: `/v1/data-actions/${route}`, headers: { 'x-api-key': DATA_KEY }, payload: payload as object });
+  const post = (route: string, payload: unknown) => app.inject({
+    method: 'POST', url: `/v1/data-actions/${route}`, headers: { 'x-api-key': DATA_KEY }, payload: payload as object,
+  });
   /** The value of one Prometheus sample, 0 when absent. */
   const metric = async (name: string, labels: Record<string, string> = {}) => {
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -50,7 +58,8 @@ export function withSimulator() {
     close = undefined;
     sim?.reset();
     sim?.configure({
-      ordersPerCustomer: 7, ordersPageMax: 10, tokenTtlSeconds: 86_400, vendorItemsPerCustomer: 5, vendorPageMax: 2, vendorLinkOrigin: '',
+      ordersPerCustomer: 7, ordersPageMax: 10, tokenTtlSeconds: 86_400,
+      vendorItemsPerCustomer: 5, vendorPageMax: 2, vendorLinkOrigin: '',
       apiRateLimitPerMinute: 0, bulkPresence: true,
     });
   });

@@ -22,7 +22,10 @@ const loyalty = defineSource({
   summary: 'The loyalty level of a customer',
   target: 'loyalty',
   inputs: { customerId: required(customerId) },
-  data: z.object({ level: textField('Loyalty level', 'gold'), points: z.int().meta({ description: 'Points', example: 10 }) }),
+  data: z.object({
+    level: textField('Loyalty level', 'gold'),
+    points: z.int().meta({ description: 'Points', example: 10 }),
+  }),
   empty: { level: '', points: 0 },
   env: { LOYALTY_URL: url },
   settings: (env) => (env.LOYALTY_URL ? { url: env.LOYALTY_URL } : undefined),
@@ -55,7 +58,9 @@ it('serves the new backend on its own route, in customer-context, in include and
   try {
     const own = (await post('loyalty-points', { customerId: 'c-1' })).json();
     expect(Object.keys(own).sort()).toEqual(['complete', 'customerId', 'failedSources', 'latencyMs', 'loyalty']);
-    expect(own.loyalty).toMatchObject({ status: 'ok', error: '', stale: false, level: expect.any(String), points: expect.any(Number) });
+    expect(own.loyalty).toMatchObject({
+      status: 'ok', error: '', stale: false, level: expect.any(String), points: expect.any(Number),
+    });
 
     const all = (await post('customer-context', { customerId: 'missing-1', userId: 'u-1' })).json();
     expect(all.loyalty).toMatchObject({ status: 'not_found', level: '', points: 0 });

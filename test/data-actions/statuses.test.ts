@@ -16,7 +16,9 @@ describe('POST /v1/data-actions/customer-context', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ customerId: 'c-1', complete: true, failedSources: '' });
-    expect(body.user).toMatchObject({ status: 'ok', error: '', stale: false, id: 'u-1', presence: 'Available', routingStatus: 'IDLE' });
+    expect(body.user).toMatchObject({
+      status: 'ok', error: '', stale: false, id: 'u-1', presence: 'Available', routingStatus: 'IDLE',
+    });
     expect(body.crm).toMatchObject({ status: 'ok', accountId: 'c-1', language: 'en-US', preferredChannel: 'voice' });
     expect(body.orders).toMatchObject({ status: 'ok', count: 5, hasMore: true });
     expect(Object.values(body.orders.items[0])).not.toContain(null);
@@ -46,7 +48,8 @@ describe('POST /v1/data-actions/customer-context', () => {
     const { post, metric } = await setup({ CRM_TIMEOUT_MS: '300' }, { clock });
     t.sim.setFault('crm', { kind: 'hang' });
     const answer = post('customer-context', { customerId: 'c-1', userId: 'u-1' });
-    await until(() => t.sim.hits('crm') === 1 && t.sim.hits('orders') >= 1 && t.sim.hits('users') === 1, 'the three calls');
+    await until(() => t.sim.hits('crm') === 1 && t.sim.hits('orders') >= 1 && t.sim.hits('users') === 1,
+      'the three calls');
     await advance(299);
     expect(await settled(answer)).toBe(false);
     await advance(1);
@@ -63,7 +66,8 @@ describe('POST /v1/data-actions/customer-context', () => {
     const { post } = await setup({ DATA_ACTION_DEADLINE_MS: '800' }, { clock });
     for (const b of ['login', 'users', 'crm', 'orders'] as const) t.sim.setFault(b, { kind: 'hang' });
     const answer = post('customer-context', { customerId: 'c-1', userId: 'u-1' });
-    await until(() => t.sim.hits('login') === 1 && t.sim.hits('crm') === 1 && t.sim.hits('orders') === 1, 'the three calls');
+    await until(() => t.sim.hits('login') === 1 && t.sim.hits('crm') === 1 && t.sim.hits('orders') === 1,
+      'the three calls');
     // Each source's budget is the deadline less the time kept to answer: 800 - 25 - 15 ms.
     await advance(759);
     expect(await settled(answer)).toBe(false);
@@ -85,7 +89,8 @@ describe('POST /v1/data-actions/customer-context', () => {
     for (const b of ['users', 'crm', 'orders'] as const) t.sim.setFault(b, { kind: 'hang' });
     const answer = post('customer-context', { customerId: 'c-1', userId: 'u-1' });
     // All three are waiting on their backends at the same time: none had to answer first.
-    await until(() => t.sim.hits('users') === 2 && t.sim.hits('crm') === 1 && t.sim.hits('orders') === 1, 'the three calls');
+    await until(() => t.sim.hits('users') === 2 && t.sim.hits('crm') === 1 && t.sim.hits('orders') === 1,
+      'the three calls');
     await advance(2000);
     expect((await answer).json()).toMatchObject({ complete: false, failedSources: 'user,crm,orders' });
   });
@@ -99,7 +104,8 @@ describe('POST /v1/data-actions/customer-context', () => {
     expect(body.orders).toMatchObject({ status: 'error', error: 'orders answered HTTP 500', count: 0, items: [] });
     expect(body.crm).toMatchObject({ status: 'error', error: 'crm sent an answer that is not JSON' });
     expect(body.user).toMatchObject({ status: 'error', error: 'genesys sent an answer over the 1 MiB limit' });
-    expect([t.sim.hits('orders'), t.sim.hits('crm'), t.sim.hits('users')]).toEqual([1, 1, 1]); // none of these is retried
+    expect([t.sim.hits('orders'), t.sim.hits('crm'), t.sim.hits('users')])
+      .toEqual([1, 1, 1]); // none of these is retried
     expect(await metric('data_action_source_results_total', { source: 'user', status: 'error' })).toBe(1);
   });
 
@@ -107,7 +113,8 @@ describe('POST /v1/data-actions/customer-context', () => {
     const { post } = await setup({ CRM_API_KEY: 'wrong-key', GENESYS_CLIENT_SECRET: 'wrong-secret' });
     const body = (await post('customer-context', { customerId: 'c-1', userId: 'u-1' })).json();
     expect(body.crm).toMatchObject({ status: 'unavailable', error: 'crm refused our credentials (HTTP 401)' });
-    expect(body.user).toMatchObject({ status: 'unavailable', error: 'genesys login refused our credentials (HTTP 401)' });
+    expect(body.user)
+      .toMatchObject({ status: 'unavailable', error: 'genesys login refused our credentials (HTTP 401)' });
     expect(JSON.stringify(body)).not.toContain('wrong-');
     expect(t.sim.hits('users')).toBe(0);
   });
@@ -116,7 +123,8 @@ describe('POST /v1/data-actions/customer-context', () => {
     const { post, metric } = await setup({ ORDERS_BASE_URL: '' });
     const noUser = (await post('customer-context', { customerId: 'c-1' })).json();
     expect(noUser.user).toMatchObject({ status: 'skipped', error: 'no userId in the input', id: '' });
-    expect(noUser.orders).toMatchObject({ status: 'skipped', error: 'not configured', count: 0, hasMore: false, items: [] });
+    expect(noUser.orders)
+      .toMatchObject({ status: 'skipped', error: 'not configured', count: 0, hasMore: false, items: [] });
     expect(noUser).toMatchObject({ complete: true, failedSources: '' });
     const crmOnly = (await post('customer-context', { customerId: 'c-2', userId: 'u-1', include: 'crm' })).json();
     expect(crmOnly.user).toMatchObject({ status: 'skipped', error: 'not requested' });

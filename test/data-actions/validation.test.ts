@@ -18,6 +18,8 @@ afterAll(async () => {
 });
 
 const ID_RULE = 'must be 1-128 characters of A-Z a-z 0-9 . _ : @ + -';
+const INCLUDE_RULE = 'must be a comma-separated subset of user,crm,orders';
+const LIMIT_RULE = 'must be an integer from 1 to 50';
 const cases: [string, string, unknown, Record<string, string>][] = [
   ['customerId missing', 'customer-context', { userId: 'u-1' }, { customerId: 'is required' }],
   ['customerId not a string', 'crm-account', { customerId: 42 }, { customerId: 'must be a string' }],
@@ -26,15 +28,18 @@ const cases: [string, string, unknown, Record<string, string>][] = [
   ['customerId with a slash', 'customer-context', { customerId: 'a/b' }, { customerId: ID_RULE }],
   ['customerId of 129 characters', 'customer-context', { customerId: 'c'.repeat(129) }, { customerId: ID_RULE }],
   ['userId with a slash', 'genesys-user', { userId: 'a/b' }, { userId: ID_RULE }],
-  ['userId a dot-segment', 'genesys-user', { userId: '..' }, { userId: 'must not be . or .., and 1-128 characters of A-Z a-z 0-9 . _ : @ + -' }],
+  ['userId a dot-segment', 'genesys-user', { userId: '..' },
+    { userId: 'must not be . or .., and 1-128 characters of A-Z a-z 0-9 . _ : @ + -' }],
   ['userId missing on genesys-user', 'genesys-user', {}, { userId: 'is required' }],
-  ['include with an unknown source', 'customer-context', { customerId: 'c-1', include: 'user,billing' }, { include: 'must be a comma-separated subset of user,crm,orders' }],
-  ['include not a string', 'customer-context', { customerId: 'c-1', include: ['user'] }, { include: 'must be a comma-separated subset of user,crm,orders' }],
-  ['ordersLimit 0', 'orders', { customerId: 'c-1', ordersLimit: 0 }, { ordersLimit: 'must be an integer from 1 to 50' }],
-  ['ordersLimit 51', 'customer-context', { customerId: 'c-1', ordersLimit: 51 }, { ordersLimit: 'must be an integer from 1 to 50' }],
-  ['ordersLimit 1.5', 'orders', { customerId: 'c-1', ordersLimit: 1.5 }, { ordersLimit: 'must be an integer from 1 to 50' }],
-  ['ordersLimit as a string', 'orders', { customerId: 'c-1', ordersLimit: '5' }, { ordersLimit: 'must be an integer from 1 to 50' }],
-  ['several fields at once', 'customer-context', { customerId: 'a/b', userId: 'x y', ordersLimit: 0 }, { customerId: ID_RULE, userId: ID_RULE, ordersLimit: 'must be an integer from 1 to 50' }],
+  ['include with an unknown source', 'customer-context', { customerId: 'c-1', include: 'user,billing' },
+    { include: INCLUDE_RULE }],
+  ['include not a string', 'customer-context', { customerId: 'c-1', include: ['user'] }, { include: INCLUDE_RULE }],
+  ['ordersLimit 0', 'orders', { customerId: 'c-1', ordersLimit: 0 }, { ordersLimit: LIMIT_RULE }],
+  ['ordersLimit 51', 'customer-context', { customerId: 'c-1', ordersLimit: 51 }, { ordersLimit: LIMIT_RULE }],
+  ['ordersLimit 1.5', 'orders', { customerId: 'c-1', ordersLimit: 1.5 }, { ordersLimit: LIMIT_RULE }],
+  ['ordersLimit as a string', 'orders', { customerId: 'c-1', ordersLimit: '5' }, { ordersLimit: LIMIT_RULE }],
+  ['several fields at once', 'customer-context', { customerId: 'a/b', userId: 'x y', ordersLimit: 0 },
+    { customerId: ID_RULE, userId: ID_RULE, ordersLimit: LIMIT_RULE }],
 ];
 
 describe('input validation', () => {
@@ -54,7 +59,9 @@ describe('input validation', () => {
   });
 
   it('accepts the limits, ignores unknown fields and treats an empty include as all sources', async () => {
-    const res = await post('customer-context', { customerId: 'c'.repeat(128), ordersLimit: 50, include: '', extra: { nested: true } });
+    const res = await post('customer-context', {
+      customerId: 'c'.repeat(128), ordersLimit: 50, include: '', extra: { nested: true },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.status).toBe('skipped');
     expect(res.json().orders).toMatchObject({ status: 'ok', count: 7, hasMore: false });

@@ -36,7 +36,8 @@ describe('crash safety of the file sink (service processes)', () => {
     const duplicates = answers.filter((o) => 'body' in o && o.body?.results[0]?.status === 'duplicate').length;
     const records = await readRecords(dir);
     const counts = countByKey(records);
-    console.log(`restart: resent ${events.length}, duplicate ${duplicates}, accepted ${events.length - duplicates}, lines ${records.length}, distinct keys ${counts.size}`);
+    console.log(`restart: resent ${events.length}, duplicate ${duplicates}, accepted ${events.length - duplicates}, `
+      + `lines ${records.length}, distinct keys ${counts.size}`);
     expect(duplicates).toBe(storedIds.size);
     expect(counts.size).toBe(events.length);
     expect(records).toHaveLength(events.length);
@@ -54,7 +55,8 @@ describe('crash safety of the file sink (service processes)', () => {
     const records = await readRecords(dir);
     const storedIds = new Set(records.map((r) => r.id));
     const refused = idsWith(outcomes, 503).length + idsWith(outcomes, 'error').length;
-    console.log(`SIGTERM: sent ${events.length}, acknowledged ${acked.length}, 503/refused ${refused}, stored ${storedIds.size}`);
+    console.log(`SIGTERM: sent ${events.length}, acknowledged ${acked.length}, 503/refused ${refused}, `
+      + `stored ${storedIds.size}`);
     expect(acked.filter((id) => !storedIds.has(id))).toEqual([]);
     expect(acked.length + refused).toBe(events.length);
     expect([...countByKey(records).values()].every((n) => n === 1)).toBe(true);

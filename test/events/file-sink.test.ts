@@ -56,9 +56,11 @@ describe('file sink faults, restart and shutdown', () => {
     const app = await buildEventsApp({ BATCH_MAX_WAIT_MS: '1000' });
     const events = Array.from({ length: 5 }, makeEvent);
     const answers = Promise.all(events.map((e) => post(app, e)));
-    await until(async () => (await metric(app, 'ingest_pending_events')) > 0 || (await readRecords(app.config.ingest.fileDir)).length > 0, 'pending events');
+    await until(async () => (await metric(app, 'ingest_pending_events')) > 0
+      || (await readRecords(app.config.ingest.fileDir)).length > 0, 'pending events');
     await app.close();
     expect((await answers).map((a) => a.statusCode)).toEqual(events.map(() => 200));
-    expect((await readRecords(app.config.ingest.fileDir)).map((r) => r.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect((await readRecords(app.config.ingest.fileDir)).map((r) => r.id).sort())
+      .toEqual(events.map((e) => e.id).sort());
   });
 });

@@ -32,7 +32,8 @@ export function nestedDetail(levels: number, kind: 'objects' | 'arrays' = 'objec
 }
 
 /** The same event re-published by Genesys: a new envelope id and time, the same detail. */
-export const republish = (e: EventEnvelope): EventEnvelope => ({ ...e, id: randomUUID(), time: new Date().toISOString() });
+export const republish = (e: EventEnvelope): EventEnvelope =>
+  ({ ...e, id: randomUUID(), time: new Date().toISOString() });
 
 /** The same JSON with every object's keys in reverse order, at every depth. */
 export function reverseKeys<T>(value: T): T {

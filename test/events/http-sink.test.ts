@@ -25,7 +25,9 @@ describe('HTTP sink (collector)', () => {
     const answers = await Promise.all(events.map((e) => post(service, e)));
     expect(answers.every((a) => a.json().accepted === 1)).toBe(true);
     expect(shippedIds().sort()).toEqual(events.map((e) => e.id).sort());
-    expect(sim.collected()[0]).toEqual({ key: expect.any(String), id: expect.any(String), receivedAt: expect.any(String), event: expect.any(Object) });
+    expect(sim.collected()[0]).toEqual({
+      key: expect.any(String), id: expect.any(String), receivedAt: expect.any(String), event: expect.any(Object),
+    });
     expect(sim.hits('collector')).toBeLessThan(events.length);
     expect((await post(service, republish(events[0]!))).json().duplicates).toBe(1);
     await service.close();
@@ -72,7 +74,8 @@ describe('HTTP sink (collector)', () => {
     await service.close();
   });
 
-  it("answers 503 SINK_TIMEOUT before EventBridge's 5 s timeout when the write runs late, and the redelivery is a duplicate", async () => {
+  it("answers 503 SINK_TIMEOUT before EventBridge's 5 s timeout when the write runs late, "
+    + 'and the redelivery is a duplicate', async () => {
     // The app runs on a clock the test moves: 4.5 s pass while the collector, in real time, is
     // still on its way; the write's own budget (INGEST_HTTP_TIMEOUT_MS) ends 1 ms later.
     const { clock, advance } = manualClock();

@@ -40,8 +40,9 @@ describe.skipIf(!postgresUp)('PostgreSQL sink', () => {
   it('lets replicas that start together create the table once, and a restart still answers duplicates', async () => {
     const table = `race_${randomBytes(3).toString('hex')}`;
     for (let round = 0; round < 10; round++) {
-      const sinks = await Promise.all(Array.from({ length: 4 }, () =>
-        createPostgresSink({ connectionString: url(), poolMax: 2, table: `${table}_${round}`, log: pino({ level: 'silent' }) })));
+      const sinks = await Promise.all(Array.from({ length: 4 }, () => createPostgresSink({
+        connectionString: url(), poolMax: 2, table: `${table}_${round}`, log: pino({ level: 'silent' }),
+      })));
       await Promise.all(sinks.map((sink) => sink.close()));
     }
     const restarted = await buildEventsApp(env());
@@ -50,7 +51,8 @@ describe.skipIf(!postgresUp)('PostgreSQL sink', () => {
     await restarted.close();
     // A new process has an empty memory store: the table's key still answers `duplicate`.
     const again = await buildEventsApp(env());
-    expect((await post(again, republish(event))).json().results).toEqual([{ id: expect.any(String), status: 'duplicate' }]);
+    expect((await post(again, republish(event))).json().results)
+      .toEqual([{ id: expect.any(String), status: 'duplicate' }]);
     expect(await rows([event.id])).toHaveLength(1);
     await again.close();
   });

@@ -37,7 +37,8 @@ export async function startProxy(targetUrl: string) {
   await up();
   return {
     /** The same URL with the proxy's host and port. */
-    url: (path = `${target.pathname}${target.search}`) => `${target.protocol}//${target.username ? `${target.username}@` : ''}127.0.0.1:${port}${path}`,
+    url: (path = `${target.pathname}${target.search}`) =>
+      `${target.protocol}//${target.username ? `${target.username}@` : ''}127.0.0.1:${port}${path}`,
     down,
     up,
   };

@@ -43,7 +43,8 @@ describe('POST /v1/events/eventbridge (file sink)', () => {
     ['a number id', bad({ id: 42 }), { id: expect.any(String) }],
     ['resources of numbers', bad({ resources: [1] }), { 'resources.0': expect.any(String) }],
     ['a time that is not a date', bad({ time: 'yesterday' }), { time: expect.any(String) }],
-    ['an array with a bad element', [makeEvent(), makeEvent(), makeEvent(), bad({ detail: 'x' })], { '3.detail': expect.any(String) }],
+    ['an array with a bad element', [makeEvent(), makeEvent(), makeEvent(), bad({ detail: 'x' })],
+      { '3.detail': expect.any(String) }],
     ['an empty array', [], { body: expect.any(String) }],
     ['101 events', Array.from({ length: 101 }, makeEvent), { body: expect.any(String) }],
   ])('answers 400 naming the fields for %s', async (_name, body, fields) => {

@@ -73,7 +73,9 @@ describe.skipIf(!redisUp)('Redis dedup store', () => {
   });
 
   it("releases only its own claim, never the state another replica wrote after that claim expired", async () => {
-    const store = await createRedisStore({ url: REDIS_URL, ttlSeconds: 120, log: pino({ level: 'silent' }), keyPrefix: 'gdas:test-release:' });
+    const store = await createRedisStore({
+      url: REDIS_URL, ttlSeconds: 120, log: pino({ level: 'silent' }), keyPrefix: 'gdas:test-release:',
+    });
     const key = `k-${Date.now()}-${Math.random()}`;
     expect(await store.claim(key)).toBe('claimed');
     expect(await store.claim(key)).toBe('busy');

@@ -20,7 +20,12 @@ export type Outcome = { status: number; body?: Answer } | { status: 'error' };
  * workers; `onAnswer` sees every acknowledgement as it arrives (to pull the plug mid-load). With
  * `redeliver`, a 429 or 5xx is sent again, as EventBridge retries them.
  */
-export async function fire(url: string, events: EventEnvelope[], concurrency: number, opts: { onAck?: (acked: number) => void; redeliver?: boolean } = {}) {
+export async function fire(
+  url: string,
+  events: EventEnvelope[],
+  concurrency: number,
+  opts: { onAck?: (acked: number) => void; redeliver?: boolean } = {},
+) {
   const outcomes = new Map<string, Outcome>();
   let next = 0;
   let acked = 0;

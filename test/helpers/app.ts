@@ -53,5 +53,10 @@ export function capturingLogger(env: Record<string, string | undefined> = {}) {
     },
   });
   const config = testConfig({ LOG_LEVEL: 'debug', ...env });
-  return { lines, raw: () => lines.map((l) => JSON.stringify(l)).join('\n'), logger: pino(loggerOptions(config), stream), config };
+  return {
+    lines,
+    raw: () => lines.map((l) => JSON.stringify(l)).join('\n'),
+    logger: pino(loggerOptions(config), stream),
+    config,
+  };
 }

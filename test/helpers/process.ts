@@ -38,7 +38,9 @@ export function spawnService(
     : ['sh', '-c', `ulimit -n ${opts.openFiles} && exec "$@"`, 'sh', ...node];
   const child = spawn(command!, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(port ? { PORT: String(port) } : {}), ...env },
+    env: {
+      PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(port ? { PORT: String(port) } : {}), ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

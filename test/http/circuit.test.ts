@@ -22,7 +22,8 @@ it('opens, answers unavailable without calling the backend, probes half-open at 
   expect((await crm()).status).toBe('error');
   expect((await crm()).status).toBe('error');
   expect(await circuit()).toBe(2);
-  expect(await crm()).toMatchObject({ status: 'unavailable', error: 'crm is failing, calls are paused (circuit open)' });
+  expect(await crm())
+    .toMatchObject({ status: 'unavailable', error: 'crm is failing, calls are paused (circuit open)' });
   expect(sim.hits('crm')).toBe(2);
 
   // Still open 1 ms before the reset; then one probe reaches the backend, fails, and reopens it.

@@ -6,7 +6,8 @@ import { retryAfterMs } from '../../src/http/retry.js';
 // have turned a malformed header into an immediate retry (0 ms) instead of a backoff.
 
 describe('retryAfterMs', () => {
-  it.each(['1.5', '-1', 'soon', '12 30', '', '  ', '2026-11-23T15:31:17Z', '0x10'])('reads %j as absent (undefined), not as 0', (value) => {
+  const unreadable = ['1.5', '-1', 'soon', '12 30', '', '  ', '2026-11-23T15:31:17Z', '0x10'];
+  it.each(unreadable)('reads %j as absent (undefined), not as 0', (value) => {
     expect(retryAfterMs(value)).toBeUndefined();
   });
 

@@ -15,7 +15,8 @@ describe('retries', () => {
     const { post, metric } = await setup({}, { clock });
     t.sim.setFault('crm', { kind: 'status', status: 429, retryAfter: { seconds: 1, format: 'seconds' }, times: 1 });
     const answer = post('crm-account', { customerId: 'c-1' });
-    await until(async () => (await metric('outbound_retries_total', { target: 'crm', reason: '429' })) === 1, 'the retry');
+    await until(async () => (await metric('outbound_retries_total', { target: 'crm', reason: '429' })) === 1,
+      'the retry');
     await advance(999);
     expect(t.sim.hits('crm')).toBe(1);
     expect(await settled(answer)).toBe(false);
@@ -29,7 +30,8 @@ describe('retries', () => {
     const { post, metric } = await setup({}, { clock });
     t.sim.setFault('orders', { kind: 'status', status: 503, retryAfter: { seconds: 1, format: 'date' }, times: 1 });
     const answer = post('orders', { customerId: 'c-1' });
-    await until(async () => (await metric('outbound_retries_total', { target: 'orders', reason: '503' })) === 1, 'the retry');
+    await until(async () => (await metric('outbound_retries_total', { target: 'orders', reason: '503' })) === 1,
+      'the retry');
     // An HTTP date has whole seconds: the wait is up to 1 s, measured against the wall clock.
     expect(t.sim.hits('orders')).toBe(1);
     await advance(1000);
@@ -43,7 +45,8 @@ describe('retries', () => {
     t.sim.setFault('crm', { kind: 'status', status: 429, retryAfter: { seconds: 30, format: 'seconds' } });
     // No time passes on the app's clock: an answer at all shows that nothing waited.
     const body = (await post('crm-account', { customerId: 'c-1' })).json();
-    expect(body.crm).toMatchObject({ status: 'rate_limited', error: 'crm is rate limiting requests (retry after 30 s)' });
+    expect(body.crm)
+      .toMatchObject({ status: 'rate_limited', error: 'crm is rate limiting requests (retry after 30 s)' });
     expect(body.failedSources).toBe('crm');
     expect(t.sim.hits('crm')).toBe(1);
     expect(await metric('outbound_retries_total', { target: 'crm', reason: '429' })).toBe(0);
@@ -51,10 +54,13 @@ describe('retries', () => {
 
   it('retries connection resets with backoff, then reports unavailable', async () => {
     const { clock, advance } = manualClock();
-    const { post, metric } = await setup({ CRM_RETRY_ATTEMPTS: '3', CRM_RETRY_BASE_MS: '100', CRM_RETRY_MAX_MS: '200' }, { clock });
+    const { post, metric } = await setup({
+      CRM_RETRY_ATTEMPTS: '3', CRM_RETRY_BASE_MS: '100', CRM_RETRY_MAX_MS: '200',
+    }, { clock });
     t.sim.setFault('crm', { kind: 'reset' });
     const answer = post('crm-account', { customerId: 'c-1' });
-    const retried = async (n: number) => (await metric('outbound_retries_total', { target: 'crm', reason: 'reset' })) === n;
+    const retried = async (n: number) =>
+      (await metric('outbound_retries_total', { target: 'crm', reason: 'reset' })) === n;
     await until(() => retried(1), 'the first retry');
     await advance(100); // full jitter: the first wait is at most the base
     await until(() => t.sim.hits('crm') === 2 && retried(2), 'the second retry');
@@ -69,7 +75,8 @@ describe('retries', () => {
     const { post, metric } = await setup({}, { clock });
     t.sim.setFault('users', { kind: 'reset', times: 1 });
     const answer = post('genesys-user', { userId: 'u-1' });
-    await until(async () => (await metric('outbound_retries_total', { target: 'genesys', reason: 'reset' })) === 1, 'the retry');
+    await until(async () => (await metric('outbound_retries_total', { target: 'genesys', reason: 'reset' })) === 1,
+      'the retry');
     await advance(100);
     expect((await answer).json().user).toMatchObject({ status: 'ok', id: 'u-1' });
     expect(t.sim.hits('users')).toBe(2);
@@ -81,7 +88,8 @@ describe('retries', () => {
     t.sim.setFault('orders', { kind: 'status', status: 503 });
     const answer = post('orders', { customerId: 'c-1' });
     for (const n of [1, 2]) {
-      await until(async () => (await metric('outbound_retries_total', { target: 'orders', reason: '503' })) === n, `retry ${n}`);
+      await until(async () => (await metric('outbound_retries_total', { target: 'orders', reason: '503' })) === n,
+        `retry ${n}`);
       await advance(100);
     }
     expect((await answer).json().orders).toMatchObject({ status: 'error', error: 'orders answered HTTP 503' });

@@ -23,7 +23,11 @@ describe('Genesys data actions', () => {
     expect(actionProblems(action, config)).toEqual([]);
     expect(action).toMatchObject({
       integrationType: 'custom-rest-actions', actionType: 'custom', secure: false,
-      config: { request: { requestType: 'POST' }, response: { translationMap: {}, translationMapDefaults: {}, successTemplate: '${rawResult}' }, timeoutSeconds: 4 },
+      config: {
+        request: { requestType: 'POST' },
+        response: { translationMap: {}, translationMapDefaults: {}, successTemplate: '${rawResult}' },
+        timeoutSeconds: 4,
+      },
     });
   });
 
@@ -36,7 +40,8 @@ describe('Genesys data actions', () => {
   });
 
   it('refuses schemas Genesys cannot import', () => {
-    const route = (body: z.ZodType, output: z.ZodType) => [{ method: 'POST', url: '/v1/data-actions/bad', schema: { body, response: { 200: output } } }];
+    const route = (body: z.ZodType, output: z.ZodType) =>
+      [{ method: 'POST', url: '/v1/data-actions/bad', schema: { body, response: { 200: output } } }];
     const ok = z.object({ id: z.string() });
     expect(() => buildGenesysActions(route(z.object({ 'bad name': z.string() }), ok), config)).toThrow(/name must match/);
     expect(() => buildGenesysActions(route(z.object({ rawRequest: z.string() }), ok), config)).toThrow(/reserved/);

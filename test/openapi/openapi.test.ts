@@ -5,7 +5,11 @@ import { GENESYS_DIR, OPENAPI_FILE, renderArtifacts } from '../../src/openapi/ar
 import { testConfig } from '../helpers/app.js';
 import { routeTable } from './helpers.js';
 
-type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }>; security?: unknown[]; requestBody?: unknown };
+type Operation = {
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }>;
+  security?: unknown[];
+  requestBody?: unknown;
+};
 type Doc = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
 
 describe('OpenAPI document', () => {
@@ -39,8 +43,11 @@ describe('OpenAPI document', () => {
 
   it('describes every route of the route table', () => {
     const routes = routeTable(app);
-    expect(routes.map((r) => r.url)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/openapi.json']));
-    for (const { method, url } of routes) expect(served.paths[url]?.[method.toLowerCase()], `${method} ${url}`).toBeDefined();
+    expect(routes.map((r) => r.url))
+      .toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/openapi.json']));
+    for (const { method, url } of routes) {
+      expect(served.paths[url]?.[method.toLowerCase()], `${method} ${url}`).toBeDefined();
+    }
   });
 
   it('lists every status of the v1 routes, with the shared error body and retry-after', () => {
@@ -48,12 +55,15 @@ describe('OpenAPI document', () => {
     expect(v1.length).toBeGreaterThan(0);
     for (const { method, url } of v1) {
       const op = served.paths[url]![method.toLowerCase()]!;
-      expect(Object.keys(op.responses), url).toEqual(expect.arrayContaining(['200', '400', '401', '413', '429', '503']));
+      expect(Object.keys(op.responses), url)
+        .toEqual(expect.arrayContaining(['200', '400', '401', '413', '429', '503']));
       expect(op.responses['200']!.content!['application/json']!.schema, url).toHaveProperty('$ref');
       expect(op.requestBody, url).toBeDefined();
       for (const status of ['400', '401', '413', '429', '503']) {
         const ref = op.responses[status]!.$ref!.split('/').pop()!;
-        expect(served.components.responses![ref]).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } });
+        expect(served.components.responses![ref]).toMatchObject({
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+        });
       }
     }
     expect(served.components.responses!.DataActions429).toHaveProperty(['headers', 'retry-after']);
@@ -61,7 +71,8 @@ describe('OpenAPI document', () => {
     expect(served.components.responses!.Events422).not.toHaveProperty('headers');
     // Each shared answer names the codes of the catalogue it stands for.
     expect(served.components.responses!.Events429).toMatchObject({ description: expect.stringMatching(/`QUEUE_FULL`: .*`EVENT_IN_PROGRESS`: /) });
-    expect(served.components.schemas!.ErrorBody).toMatchObject({ properties: { error: { required: ['code', 'message', 'fields'] } } });
+    expect(served.components.schemas!.ErrorBody)
+      .toMatchObject({ properties: { error: { required: ['code', 'message', 'fields'] } } });
   });
 
   it('declares the security of each route family', () => {

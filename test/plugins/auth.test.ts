@@ -8,7 +8,8 @@ const basic = (pair: string) => `Basic ${Buffer.from(pair).toString('base64')}`;
 // Two route families with their own credentials, exercised through a probe route on each.
 async function appWith(env: Record<string, string>) {
   const app = await buildApp(testConfig(env), { logger: false });
-  app.post('/v1/data-actions/probe', { onRequest: app.authenticate.dataActions }, async (req) => ({ principal: req.principal }));
+  app.post('/v1/data-actions/probe', { onRequest: app.authenticate.dataActions },
+    async (req) => ({ principal: req.principal }));
   app.post('/v1/events/probe', { onRequest: app.authenticate.ingest }, async (req) => ({ principal: req.principal }));
   await app.ready();
   return app;
@@ -26,7 +27,8 @@ describe('inbound authentication', () => {
   });
   afterAll(() => app.close());
 
-  const call = (url: string, headers: Record<string, string>) => app.inject({ method: 'POST', url, headers, payload: {} });
+  const call = (url: string, headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url, headers, payload: {} });
 
   it('accepts every configured key, so keys can be rotated', async () => {
     for (const [key, principal] of [['old-key', 'data-actions:key1'], ['new-key', 'data-actions:key2']]) {
@@ -51,7 +53,8 @@ describe('inbound authentication', () => {
   ])('answers 401 in the error shape for %s', async (_name, headers) => {
     const res = await call('/v1/data-actions/probe', headers as Record<string, string>);
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', fields: {} } });
+    expect(res.json())
+      .toEqual({ error: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', fields: {} } });
   });
 
   it('keeps the families apart and reads the ingest key from its own header', async () => {

@@ -25,7 +25,9 @@ describe('error handling', () => {
   });
 
   it('answers 400 INVALID_JSON for a malformed body', async () => {
-    const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+    const res = await app.inject({
+      method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(shape('INVALID_JSON'));
   });
@@ -45,7 +47,9 @@ describe('error handling', () => {
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'text/csv' }, payload: 'a,b' });
+    const res = await app.inject({
+      method: 'POST', url: '/echo', headers: { 'content-type': 'text/csv' }, payload: 'a,b',
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toEqual(shape('UNSUPPORTED_MEDIA_TYPE'));
   });

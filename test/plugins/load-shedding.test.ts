@@ -11,12 +11,16 @@ function blockEventLoop(ms: number) {
 
 describe('load shedding', () => {
   it('answers 503 OVERLOADED with retry-after while the event loop stalls, and keeps health routes up', async () => {
-    const app = await buildApp(testConfig({ MAX_EVENT_LOOP_DELAY_MS: '50', MAX_EVENT_LOOP_UTILIZATION: '0' }), { logger: false });
+    const app = await buildApp(testConfig({ MAX_EVENT_LOOP_DELAY_MS: '50', MAX_EVENT_LOOP_UTILIZATION: '0' }),
+      { logger: false });
     // The real data-action route when it exists (no backends: every source is skipped), else a stand-in.
     const real = { method: 'POST' as const, url: '/v1/data-actions/customer-context' };
-    if (!app.hasRoute(real)) app.post(real.url, { onRequest: app.authenticate.dataActions }, async () => ({ ok: true }));
+    if (!app.hasRoute(real)) {
+      app.post(real.url, { onRequest: app.authenticate.dataActions }, async () => ({ ok: true }));
+    }
     await app.ready();
-    const dataAction = () => app.inject({ ...real, headers: { 'x-api-key': DATA_KEY }, payload: { customerId: 'c-1' } });
+    const dataAction = () =>
+      app.inject({ ...real, headers: { 'x-api-key': DATA_KEY }, payload: { customerId: 'c-1' } });
     // Start-up itself is busy enough to trip a 50 ms threshold: wait until the loop has settled.
     const untilServed = async () => {
       for (let i = 0; i < 100; i++) {
@@ -41,7 +45,9 @@ describe('load shedding', () => {
       else await sleep(5);
     }
     expect(shed, 'no request was shed').toBeDefined();
-    expect(shed!.data.json()).toEqual({ error: { code: 'OVERLOADED', message: 'the service is shedding load, retry later', fields: {} } });
+    expect(shed!.data.json()).toEqual({
+      error: { code: 'OVERLOADED', message: 'the service is shedding load, retry later', fields: {} },
+    });
     expect(Number(shed!.data.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(shed!.health.statusCode).toBe(200);
     expect(shed!.ready.statusCode).toBe(200);

@@ -8,7 +8,9 @@ import { only, spanRecorder } from '../tracing/helpers.js';
 
 describe('request logs', () => {
   it('write one line per request with its id, and redact credentials', async () => {
-    const log = capturingLogger({ INGEST_API_KEY_HEADER: 'x-eb-key', GENESYS_CLIENT_ID: 'cid', GENESYS_CLIENT_SECRET: 'client-secret-value' });
+    const log = capturingLogger({
+      INGEST_API_KEY_HEADER: 'x-eb-key', GENESYS_CLIENT_ID: 'cid', GENESYS_CLIENT_SECRET: 'client-secret-value',
+    });
     const app = await buildApp(log.config, { logger: log.logger });
     app.post('/v1/data-actions/probe', { onRequest: app.authenticate.dataActions }, async (req) => {
       // What a careless handler might log: the raw headers and a config object.
@@ -19,7 +21,9 @@ describe('request logs', () => {
     const key = log.config.auth.dataActions.apiKeys[0]!;
     const res = await app.inject({
       method: 'POST', url: '/v1/data-actions/probe', payload: {},
-      headers: { 'x-api-key': key, authorization: 'Basic dXNlcjpwYXNz', 'x-eb-key': 'eb-secret', 'x-request-id': 'req-42' },
+      headers: {
+        'x-api-key': key, authorization: 'Basic dXNlcjpwYXNz', 'x-eb-key': 'eb-secret', 'x-request-id': 'req-42',
+      },
     });
     expect(res.statusCode).toBe(200);
     await app.close();
@@ -32,7 +36,9 @@ describe('request logs', () => {
       headers: { 'x-api-key': '[redacted]', authorization: '[redacted]', 'x-eb-key': '[redacted]' },
       genesys: { clientSecret: '[redacted]' },
     });
-    for (const secret of [key, 'dXNlcjpwYXNz', 'eb-secret', 'client-secret-value']) expect(log.raw()).not.toContain(secret);
+    for (const secret of [key, 'dXNlcjpwYXNz', 'eb-secret', 'client-secret-value']) {
+      expect(log.raw()).not.toContain(secret);
+    }
   });
 
   it('leave out the probes and /metrics, which log at warn, and keep the line\'s base fields', async () => {

@@ -21,8 +21,9 @@ const FAMILIES = [
 ] as const;
 
 const envelope = {
-  version: '0', id: 'metrics-test-1', 'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}', source: 'aws.partner/genesys.com/cloud/x/y',
-  account: '123456789012', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: { n: 1 },
+  version: '0', id: 'metrics-test-1', 'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
+  source: 'aws.partner/genesys.com/cloud/x/y', account: '123456789012', time: '2026-01-01T00:00:00Z',
+  region: 'us-east-1', resources: [], detail: { n: 1 },
 };
 
 describe('GET /metrics', () => {
@@ -44,11 +45,16 @@ describe('GET /metrics', () => {
     await app.inject('/healthz');
     if (routed.dataAction) {
       sim.setFault('crm', { kind: 'status', status: 503, times: 1 }); // one retry to count
-      const res = await app.inject({ method: 'POST', url: '/v1/data-actions/customer-context', headers: { 'x-api-key': DATA_KEY }, payload: { customerId: 'c-1', userId: 'u-1' } });
+      const res = await app.inject({
+        method: 'POST', url: '/v1/data-actions/customer-context',
+        headers: { 'x-api-key': DATA_KEY }, payload: { customerId: 'c-1', userId: 'u-1' },
+      });
       expect(res.statusCode).toBe(200);
     }
     if (routed.ingest) {
-      const res = await app.inject({ method: 'POST', url: '/v1/events/eventbridge', headers: { 'x-api-key': INGEST_KEY }, payload: envelope });
+      const res = await app.inject({
+        method: 'POST', url: '/v1/events/eventbridge', headers: { 'x-api-key': INGEST_KEY }, payload: envelope,
+      });
       expect(res.statusCode).toBe(200);
     }
     const res = await app.inject('/metrics');

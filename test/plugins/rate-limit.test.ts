@@ -9,7 +9,8 @@ const basic = (user: string) => `Basic ${Buffer.from(`${user}:pw`).toString('bas
 // The real data-action routes, with no backend configured (every source answers `skipped` at once);
 // a probe route of the events family shows that the limit belongs to the data-action routes only.
 async function appWith(env: Record<string, string>) {
-  const app = await buildApp(testConfig({ RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_MS: '60000', ...env }), { logger: false });
+  const app = await buildApp(testConfig({ RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_MS: '60000', ...env }),
+    { logger: false });
   app.post('/v1/events/probe', { onRequest: app.authenticate.ingest }, async () => ({ ok: true }));
   await app.ready();
   return app;
@@ -46,7 +47,9 @@ describe('rate limit (in memory)', () => {
 
   it('does not count unauthenticated requests against a credential, and leaves other routes alone', async () => {
     for (let i = 0; i < 5; i++) expect((await call(app, CONTEXT, { 'x-api-key': 'wrong' })).statusCode).toBe(401);
-    for (let i = 0; i < 5; i++) expect((await call(app, '/v1/events/probe', { 'x-api-key': INGEST_KEY })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      expect((await call(app, '/v1/events/probe', { 'x-api-key': INGEST_KEY })).statusCode).toBe(200);
+    }
     for (let i = 0; i < 5; i++) expect((await app.inject('/healthz')).statusCode).toBe(200);
   });
 });
@@ -72,7 +75,9 @@ describe('rate limit (Redis)', async () => {
 
   it('lets data actions through when Redis is down (a caller is on the line)', async () => {
     const app = await appWith({ REDIS_URL: 'redis://127.0.0.1:1' });
-    for (let i = 0; i < 4; i++) expect((await call(app, '/v1/data-actions/customer-context', { 'x-api-key': DATA_KEY })).statusCode).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      expect((await call(app, '/v1/data-actions/customer-context', { 'x-api-key': DATA_KEY })).statusCode).toBe(200);
+    }
     await app.close();
   });
 });

@@ -136,7 +136,8 @@ describe('control API over HTTP', () => {
     expect(hits).toEqual({ login: 0, users: 0, crm: 4, orders: 0, collector: 1, vendors: 0 });
 
     expect((await postJson(`${ctl}/__sim/reset`, '')).status).toBe(204);
-    expect(await (await fetch(`${ctl}/__sim/hits`)).json()).toEqual({ login: 0, users: 0, crm: 0, orders: 0, collector: 0, vendors: 0 });
+    expect(await (await fetch(`${ctl}/__sim/hits`)).json())
+      .toEqual({ login: 0, users: 0, crm: 0, orders: 0, collector: 0, vendors: 0 });
     expect(sim.collected()).toEqual([]);
     const t2 = performance.now();
     await getAccount(sim, 'c-1');

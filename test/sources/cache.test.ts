@@ -39,6 +39,7 @@ it('answers a caller that joined a shared lookup late, after the first caller ga
   expect(b.crm).toMatchObject({ status: 'ok', stale: false, accountId: 'c-1' });
   expect(t.sim.hits('crm')).toBe(1);
   // And the answer filled the cache: the next lookup costs no backend call.
-  expect((await post('crm-account', { customerId: 'c-1' })).json().crm).toMatchObject({ status: 'ok', accountId: 'c-1' });
+  expect((await post('crm-account', { customerId: 'c-1' })).json().crm)
+    .toMatchObject({ status: 'ok', accountId: 'c-1' });
   expect(t.sim.hits('crm')).toBe(1);
 });

@@ -10,7 +10,8 @@ it('follows nextCursor until ordersLimit items, and says more exist', async () =
   t.sim.configure({ ordersPerCustomer: 9, ordersPageMax: 2 });
   const body = (await post('orders', { customerId: 'c-1', ordersLimit: 5 })).json();
   expect(body.orders).toMatchObject({ status: 'ok', count: 5, hasMore: true });
-  expect(body.orders.items.map((o: { orderId: string }) => o.orderId)).toEqual(['o-c-1-1', 'o-c-1-2', 'o-c-1-3', 'o-c-1-4', 'o-c-1-5']);
+  expect(body.orders.items.map((o: { orderId: string }) => o.orderId))
+    .toEqual(['o-c-1-1', 'o-c-1-2', 'o-c-1-3', 'o-c-1-4', 'o-c-1-5']);
   const seen = t.sim.requests('orders').map((r) => r.body as { limit: number; cursor?: string });
   expect(seen.map((b) => b.limit)).toEqual([5, 3, 1]);
   expect(seen[0]!.cursor).toBeUndefined();
@@ -38,7 +39,8 @@ it('answers the orders it has, with hasMore, when the budget ends between pages'
 
 it('reports empty orders as ok with count 0', async () => {
   const { post } = await setup();
-  expect((await post('orders', { customerId: 'empty-1' })).json().orders).toMatchObject({ status: 'ok', count: 0, hasMore: false, items: [] });
+  expect((await post('orders', { customerId: 'empty-1' })).json().orders)
+    .toMatchObject({ status: 'ok', count: 0, hasMore: false, items: [] });
 });
 
 it('coalesces and caches CRM accounts, and serves the last one stale when the CRM is down', async () => {
@@ -48,7 +50,8 @@ it('coalesces and caches CRM accounts, and serves the last one stale when the CR
   await sleep(80);
   t.sim.setFault('crm', { kind: 'reset' });
   const body = (await post('crm-account', { customerId: 'c-1' })).json();
-  expect(body).toMatchObject({ complete: true, failedSources: '', crm: { status: 'ok', stale: true, accountId: 'c-1' } });
+  expect(body)
+    .toMatchObject({ complete: true, failedSources: '', crm: { status: 'ok', stale: true, accountId: 'c-1' } });
   expect(await metric('cache_lookups_total', { cache: 'crm-account', result: 'stale' })).toBe(1);
   expect(await metric('cache_lookups_total', { cache: 'crm-account', result: 'hit' })).toBe(9);
   // A customer never seen has nothing stale to fall back on.

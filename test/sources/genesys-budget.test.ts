@@ -62,7 +62,8 @@ describe('the budget', () => {
     const { post, metric } = await setup({ GENESYS_RATE_LIMIT_PER_MINUTE: '2' }, { clock });
     t.sim.setFault('users', { kind: 'status', status: 429, retryAfter: { seconds: 1, format: 'seconds' }, times: 1 });
     const first = lookup(post, 'u-1'); // 1 s fits its 1.5 s budget: retried once the pause is over
-    await until(async () => (await metric('outbound_retries_total', { target: 'genesys', reason: '429' })) === 1, 'the retry');
+    await until(async () => (await metric('outbound_retries_total', { target: 'genesys', reason: '429' })) === 1,
+      'the retry');
     await advance(1000);
     expect((await first).status).toBe('ok');
     expect((await lookup(post, 'u-2')).error).toMatch(/^genesys calls are held: the budget of 2 requests a minute is spent/);
@@ -112,7 +113,9 @@ describe('a 429 from Genesys', () => {
   it('pauses for at most five minutes, whatever the Retry-After', async () => {
     const { clock, advance } = manualClock();
     const { post } = await setup({ USER_KEEP_WARM_MS: '0' }, { clock });
-    t.sim.setFault('users', { kind: 'status', status: 429, retryAfter: { seconds: 86_400, format: 'seconds' }, times: 1 });
+    t.sim.setFault('users', {
+      kind: 'status', status: 429, retryAfter: { seconds: 86_400, format: 'seconds' }, times: 1,
+    });
     expect((await lookup(post, 'u-1')).status).toBe('rate_limited');
     await advance(299_999);
     expect((await lookup(post, 'u-1')).error).toBe('genesys calls are held: paused after a 429 (retry after 1 s)');

@@ -73,7 +73,8 @@ it('reports not_found rather than a stale user when Genesys answers 404 after th
   await post('genesys-user', { userId: 'u-1' });
   await advance(51);
   t.sim.setFault('users', { kind: 'status', status: 404 });
-  expect((await post('genesys-user', { userId: 'u-1' })).json().user).toMatchObject({ status: 'not_found', stale: false, id: '' });
+  expect((await post('genesys-user', { userId: 'u-1' })).json().user)
+    .toMatchObject({ status: 'not_found', stale: false, id: '' });
 });
 
 it('stays ready through a failed Genesys login, reports it (body, dependency_up), retries after backoff', async () => {
@@ -129,6 +130,7 @@ it('bounds the login like every other call: a body that never ends is a timeout 
   await advance(799);
   expect(await settled(answer)).toBe(false);
   await advance(1);
-  expect((await answer).json().user).toMatchObject({ status: 'timeout', error: 'genesys did not answer within 800 ms' });
+  expect((await answer).json().user)
+    .toMatchObject({ status: 'timeout', error: 'genesys did not answer within 800 ms' });
   expect(t.sim.hits('users')).toBe(0);
 });

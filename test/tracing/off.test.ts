@@ -11,7 +11,8 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 function probe(env: Record<string, string>): Promise<{ complete: boolean; loaded: string[] }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', TSX, PROBE, JSON.stringify(env)], { timeout: 60_000 }, (err, out, stderr) => {
+    const args = ['--import', TSX, PROBE, JSON.stringify(env)];
+    execFile(process.execPath, args, { timeout: 60_000 }, (err, out, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`));
       else resolve(JSON.parse(out) as { complete: boolean; loaded: string[] });
     });
