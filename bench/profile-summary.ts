@@ -43,7 +43,9 @@ const idle = ['(idle)', '(program)', '(garbage collector)'];
 const busy = total - idle.reduce((s, k) => s + (byFunction.get(k) ?? 0), 0);
 console.log(`total ${(total / 1e6).toFixed(1)} s sampled, busy (not idle/program/gc) ${(busy / 1e6).toFixed(1)} s`);
 const rows = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25));
-for (const [name, us] of rows) console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+for (const [name, us] of rows) {
+  console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+}
 console.log('\nself time by area:');
 for (const [name, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
   console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);

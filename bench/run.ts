@@ -37,12 +37,14 @@ const SCENARIOS: Scenario[] = [
 const cfg = benchConfig;
 const startedAt = new Date();
 const selected = SCENARIOS.filter(([name]) => cfg.only.length === 0 || cfg.only.includes(name));
-process.stderr.write(`bench: ${selected.map(([n]) => n).join(', ')} on Node ${cfg.runtimes.join(', ')}${cfg.quick ? ' (BENCH_QUICK)' : ''}\n`);
+process.stderr.write(`bench: ${selected.map(([n]) => n).join(', ')} on Node ${cfg.runtimes.join(', ')}`
+  + `${cfg.quick ? ' (BENCH_QUICK)' : ''}\n`);
 
 /** The node binary of a major: this one's, or the npm registry's `node` package (npx caches it). */
 function nodeBinary(major: string): string {
   if (process.versions.node.split('.')[0] === major) return process.execPath;
-  return execFileSync('npx', ['-y', '-p', `node@${major}`, '--', 'node', '-p', 'process.execPath'], { encoding: 'utf8' }).trim();
+  const args = ['-y', '-p', `node@${major}`, '--', 'node', '-p', 'process.execPath'];
+  return execFileSync('npx', args, { encoding: 'utf8' }).trim();
 }
 
 compileBaselines();
@@ -64,7 +66,10 @@ try {
       } catch (err) {
         // One broken scenario (no PostgreSQL, a crashed process) must not hide the others' results.
         process.stderr.write(`  ${id} failed: ${(err as Error).stack ?? String(err)}\n`);
-        reports.push({ id, title: name, status: 'failed', settings: '', sides: [], facts: [], targets: [], note: (err as Error).message.slice(0, 600) });
+        reports.push({
+          id, title: name, status: 'failed', settings: '', sides: [], facts: [], targets: [],
+          note: (err as Error).message.slice(0, 600),
+        });
       }
       process.stderr.write(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
     }
@@ -81,12 +86,17 @@ const meta = {
   'duration per round': `${cfg.durationS} s`,
   'rounds per side': cfg.rounds,
   'warm-up per side': `${cfg.warmupS} s`,
-  connections: `${cfg.connections} (throughput), ${cfg.lightConnections} (light load), ${cfg.memoryConnections} (memory)`,
+  connections:
+    `${cfg.connections} (throughput), ${cfg.lightConnections} (light load), ${cfg.memoryConnections} (memory)`,
   'backend latency': `${cfg.backendLatencyMs} ms (simulator, one process for the run)`,
-  processes: 'simulator, service (node dist/src/server.js) and each baseline (node dist/bench/baselines/*.js) are separate processes, same node flags',
-  'service env overrides': Object.keys(cfg.serviceEnv).length ? cfg.serviceEnv : '(none: as shipped, except RATE_LIMIT_MAX=1e9)',
+  processes: 'simulator, service (node dist/src/server.js) and each baseline (node dist/bench/baselines/*.js) '
+    + 'are separate processes, same node flags',
+  'service env overrides': Object.keys(cfg.serviceEnv).length
+    ? cfg.serviceEnv
+    : '(none: as shipped, except RATE_LIMIT_MAX=1e9)',
   'node flags': cfg.nodeFlags.join(' ') || '(none)',
-  'service NODE_OPTIONS': `${PRODUCTION_NODE_OPTIONS || '(none)'} (the Dockerfile's, as shipped; the baselines run without)`,
+  'service NODE_OPTIONS':
+    `${PRODUCTION_NODE_OPTIONS || '(none)'} (the Dockerfile's, as shipped; the baselines run without)`,
   logging: `LOG_LEVEL=${cfg.logLevel} for the service and the baselines, one line per request, stdout to /dev/null`,
   'total time': `${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`,
 };

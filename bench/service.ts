@@ -20,7 +20,9 @@ import orders from './sources/orders.js';
 /** Metrics whose every method does nothing and returns something that does nothing. */
 function noMetrics(): Metrics {
   const nothing: unknown = new Proxy(() => nothing, { get: () => nothing, apply: () => nothing });
-  return new Proxy({}, { get: (_target, name) => (name === 'registry' ? { contentType: 'text/plain', metrics: async () => '' } : nothing) }) as Metrics;
+  return new Proxy({}, {
+    get: (_target, name) => (name === 'registry' ? { contentType: 'text/plain', metrics: async () => '' } : nothing),
+  }) as Metrics;
 }
 
 /**

@@ -46,12 +46,14 @@ export interface Input {
 
 export function sources(token: string) {
   return {
-    user: (i: Input) => json(`${urls.api}/api/v2/users/${encodeURIComponent(i.userId ?? '')}?expand=presence,routingStatus`, {
-      headers: { authorization: `Bearer ${token}` },
-    }),
-    crm: (i: Input) => json(`${urls.crm}/v2/accounts?id=${encodeURIComponent(i.customerId)}&include=preferences,subscriptions`, {
-      headers: { 'x-api-key': crmKey },
-    }),
+    user: (i: Input) => json(
+      `${urls.api}/api/v2/users/${encodeURIComponent(i.userId ?? '')}?expand=presence,routingStatus`,
+      { headers: { authorization: `Bearer ${token}` } },
+    ),
+    crm: (i: Input) => json(
+      `${urls.crm}/v2/accounts?id=${encodeURIComponent(i.customerId)}&include=preferences,subscriptions`,
+      { headers: { 'x-api-key': crmKey } },
+    ),
     orders: (i: Input) => json(`${urls.orders}/v1/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ordersKey}`, 'content-type': 'application/json' },
@@ -79,8 +81,24 @@ export function answer(i: Input, user: Outcome, crm: Outcome, orders: Outcome, s
     complete: failed.length === 0,
     failedSources: failed.join(','),
     latencyMs: Date.now() - startedAt,
-    user: { status: status(user), error: '', stale: false, id: str(u.id), name: str(u.name), email: str(u.email), department: str(u.department), title: str(u.title), presence: str(presence.presenceDefinition?.systemPresence), routingStatus: str((u.routingStatus as { status?: string } | undefined)?.status) },
-    crm: { status: status(crm), error: '', stale: false, accountId: str(c.id), name: str(c.name), tier: str(c.tier), email: str(c.email), phone: str(c.phone), language: str(prefs.language), preferredChannel: str(prefs.channel) },
-    orders: { status: status(orders), error: '', stale: false, count: items.length, hasMore: o.nextCursor != null, items: items.map((x) => ({ orderId: str(x.orderId), status: str(x.status), total: Number(x.total ?? 0), currency: str(x.currency), createdAt: str(x.createdAt) })) },
+    user: {
+      status: status(user), error: '', stale: false,
+      id: str(u.id), name: str(u.name), email: str(u.email), department: str(u.department), title: str(u.title),
+      presence: str(presence.presenceDefinition?.systemPresence),
+      routingStatus: str((u.routingStatus as { status?: string } | undefined)?.status),
+    },
+    crm: {
+      status: status(crm), error: '', stale: false,
+      accountId: str(c.id), name: str(c.name), tier: str(c.tier), email: str(c.email), phone: str(c.phone),
+      language: str(prefs.language), preferredChannel: str(prefs.channel),
+    },
+    orders: {
+      status: status(orders), error: '', stale: false,
+      count: items.length, hasMore: o.nextCursor != null,
+      items: items.map((x) => ({
+        orderId: str(x.orderId), status: str(x.status), total: Number(x.total ?? 0),
+        currency: str(x.currency), createdAt: str(x.createdAt),
+      })),
+    },
   };
 }

@@ -10,7 +10,9 @@ export function baselineApp(): FastifyInstance {
     bodyLimit: 1_048_576,
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }, 'request');
+    request.log.info({
+      method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime,
+    }, 'request');
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;

@@ -25,7 +25,8 @@ app.use(express.json({ limit: '1mb' }));
 app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
 app.post('/v1/data-actions/customer-context', async (req, res) => {
   const startedAt = Date.now();
-  const { customerId, userId, ordersLimit = 5 } = req.body as { customerId: string; userId?: string; ordersLimit?: number };
+  const { customerId, userId, ordersLimit = 5 } =
+    req.body as { customerId: string; userId?: string; ordersLimit?: number };
   const [user, crm, orders] = await Promise.allSettled([
     http.get(`${env('GENESYS_API_URL')}/api/v2/users/${encodeURIComponent(userId ?? '')}?expand=presence,routingStatus`,
       { headers: { authorization: `Bearer ${token}` } }),
@@ -34,7 +35,8 @@ app.post('/v1/data-actions/customer-context', async (req, res) => {
     http.post(`${env('ORDERS_BASE_URL')}/v1/orders`, { customerId, status: ['ACTIVE', 'PENDING'], limit: ordersLimit },
       { headers: { authorization: `Bearer ${env('ORDERS_API_KEY')}` } }),
   ]);
-  const data = (r: PromiseSettledResult<{ data: Record<string, unknown> }>) => (r.status === 'fulfilled' ? r.value.data : {});
+  const data = (r: PromiseSettledResult<{ data: Record<string, unknown> }>) =>
+    (r.status === 'fulfilled' ? r.value.data : {});
   const u = data(user);
   const c = data(crm);
   const o = data(orders);
@@ -42,11 +44,17 @@ app.post('/v1/data-actions/customer-context', async (req, res) => {
   const items = Array.isArray(o.results) ? (o.results as Record<string, unknown>[]) : [];
   res.json({
     customerId, complete: failed.length === 0, failedSources: failed.join(','), latencyMs: Date.now() - startedAt,
-    user: { status: user.status === 'fulfilled' ? 'ok' : 'error', id: str(u.id), name: str(u.name), email: str(u.email) },
-    crm: { status: crm.status === 'fulfilled' ? 'ok' : 'error', accountId: str(c.id), name: str(c.name), tier: str(c.tier) },
+    user: {
+      status: user.status === 'fulfilled' ? 'ok' : 'error', id: str(u.id), name: str(u.name), email: str(u.email),
+    },
+    crm: {
+      status: crm.status === 'fulfilled' ? 'ok' : 'error', accountId: str(c.id), name: str(c.name), tier: str(c.tier),
+    },
     orders: { status: orders.status === 'fulfilled' ? 'ok' : 'error', count: items.length, items },
   });
-  log.info({ method: req.method, url: req.url, statusCode: res.statusCode, responseTimeMs: Date.now() - startedAt }, 'request');
+  log.info({
+    method: req.method, url: req.url, statusCode: res.statusCode, responseTimeMs: Date.now() - startedAt,
+  }, 'request');
 });
 
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');

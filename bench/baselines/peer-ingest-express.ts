@@ -24,8 +24,14 @@ app.post('/v1/events/eventbridge', async (req, res) => {
     await file.sync();
     seen.add(key);
   }
-  res.json({ accepted: duplicate ? 0 : 1, duplicates: duplicate ? 1 : 0, results: [{ id: event.id, status: duplicate ? 'duplicate' : 'accepted' }] });
-  log.info({ method: req.method, url: req.url, statusCode: res.statusCode, responseTimeMs: Date.now() - startedAt }, 'request');
+  res.json({
+    accepted: duplicate ? 0 : 1,
+    duplicates: duplicate ? 1 : 0,
+    results: [{ id: event.id, status: duplicate ? 'duplicate' : 'accepted' }],
+  });
+  log.info({
+    method: req.method, url: req.url, statusCode: res.statusCode, responseTimeMs: Date.now() - startedAt,
+  }, 'request');
 });
 
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');

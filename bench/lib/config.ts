@@ -42,8 +42,12 @@ export const benchConfig = {
   /** Comma-separated subset of scenario names to run (default: all). */
   only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  /** Extra environment of every service process, "K=V,K2=V2" (e.g. MAX_EVENT_LOOP_UTILIZATION=0); default: as shipped. */
-  serviceEnv: Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',').map((kv) => kv.trim()).filter((kv) => kv.includes('='))
+  /**
+   * Extra environment of every service process, "K=V,K2=V2" (e.g. MAX_EVENT_LOOP_UTILIZATION=0);
+   * default: as shipped.
+   */
+  serviceEnv: Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',')
+    .map((kv) => kv.trim()).filter((kv) => kv.includes('='))
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
   /** A git ref built beside the tree: the tracing scenario measures it too (the service before tracing). */
   compareRef: process.env.BENCH_COMPARE_REF ?? '',

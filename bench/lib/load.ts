@@ -38,7 +38,9 @@ export async function runLoad(o: LoadOptions): Promise<RoundResult> {
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   const onResponse = (status: number, body: string) => {
-    if ((status < 200 || status >= 300) && errorSamples.length < SAMPLES) errorSamples.push(`${status} ${body.slice(0, 300)}`);
+    if ((status < 200 || status >= 300) && errorSamples.length < SAMPLES) {
+      errorSamples.push(`${status} ${body.slice(0, 300)}`);
+    }
     o.onResponse?.(status, body);
   };
   let done!: (err: Error | null, r: autocannon.Result) => void;

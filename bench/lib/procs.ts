@@ -93,7 +93,10 @@ export async function waitForHttp(proc: Proc, url: string, timeoutMs = 20_000): 
 export function firstJsonLine(proc: Proc, timeoutMs = 20_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${proc.name}: no JSON line within ${timeoutMs} ms\n${proc.stderr()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${proc.name}: no JSON line within ${timeoutMs} ms\n${proc.stderr()}`)),
+      timeoutMs,
+    );
     proc.child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
       const nl = buf.indexOf('\n');

@@ -31,8 +31,10 @@ const num = (x: number, d = 1) => (Number.isFinite(x) ? round(x, d).toLocaleStri
 const verdict = (t: Target) => (t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met');
 
 function sideRows(sides: SideSummary[]): string[][] {
-  return sides.map((s) => [s.name, num(s.rps), num(s.p50, 2), num(s.p99, 2), num(s.cpuMsPerReq, 3), num(s.backendCpuMsPerReq, 3),
-    String(s.non2xx), String(s.errors), s.rounds.map((r) => num(r.rps, 0)).join(' / ')]);
+  return sides.map((s) => [
+    s.name, num(s.rps), num(s.p50, 2), num(s.p99, 2), num(s.cpuMsPerReq, 3), num(s.backendCpuMsPerReq, 3),
+    String(s.non2xx), String(s.errors), s.rounds.map((r) => num(r.rps, 0)).join(' / '),
+  ]);
 }
 
 function table(head: string[], rows: string[][]): string[] {
@@ -41,28 +43,38 @@ function table(head: string[], rows: string[][]): string[] {
   return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)];
 }
 
-const SIDE_HEAD = ['side', 'req/s (median)', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'simulator CPU ms/req', 'non-2xx', 'errors',
-  'req/s per round'];
+const SIDE_HEAD = [
+  'side', 'req/s (median)', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'simulator CPU ms/req', 'non-2xx', 'errors',
+  'req/s per round',
+];
 
 export function renderMarkdown(meta: Record<string, unknown>, scenarios: ScenarioReport[]): string {
   const out: string[] = ['# Benchmark results', ''];
   for (const [k, v] of Object.entries(meta)) out.push(`- **${k}**: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   out.push('', '## Targets', '');
   out.push(...table(['scenario', 'target', 'goal', 'measured', 'verdict'],
-    scenarios.flatMap((s) => s.targets.map((t) => [s.id, t.name, t.goal, t.measured, s.status === 'ok' ? verdict(t) : s.status]))));
+    scenarios.flatMap((s) => s.targets.map((t) =>
+      [s.id, t.name, t.goal, t.measured, s.status === 'ok' ? verdict(t) : s.status]))));
   for (const s of scenarios) {
     out.push('', `## ${s.id}. ${s.title} — ${s.status}`, '', `_${s.settings}_`, '');
     if (s.note) out.push(`> ${s.note}`, '');
     if (s.table) out.push(...table(s.table.head, s.table.rows), '');
     if (s.sides.length > 0) out.push(...table(SIDE_HEAD, sideRows(s.sides)), '');
     for (const [k, v] of s.facts) out.push(`- ${k}: ${v}`);
-    const samples = [...new Set(s.sides.flatMap((x) => x.rounds.flatMap((r) => r.errorSamples.map((e) => `${x.name}: ${e}`))))].slice(0, 5);
+    const named = s.sides.flatMap((x) => x.rounds.flatMap((r) => r.errorSamples.map((e) => `${x.name}: ${e}`)));
+    const samples = [...new Set(named)].slice(0, 5);
     for (const e of samples) out.push(`- non-2xx sample: \`${e.replace(/`/g, "'")}\``);
   }
   return `${out.join('\n')}\n`;
 }
 
-export function writeResults(cfg: BenchConfig, meta: Record<string, unknown>, scenarios: ScenarioReport[], dir: string, name: string): string {
+export function writeResults(
+  cfg: BenchConfig,
+  meta: Record<string, unknown>,
+  scenarios: ScenarioReport[],
+  dir: string,
+  name: string,
+): string {
   mkdirSync(dir, { recursive: true });
   const md = renderMarkdown(meta, scenarios);
   writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ meta, config: cfg, scenarios }, null, 2)}\n`);

@@ -39,7 +39,10 @@ export interface SideSummary {
   cpuMsPerReq: number;
   /** The simulator's CPU per request of this side (NaN when not measured). */
   backendCpuMsPerReq: number;
-  rounds: { cpuMsPerReq: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; statusCodes: Record<string, number>; errorSamples: string[] }[];
+  rounds: {
+    cpuMsPerReq: number; rps: number; p50: number; p99: number; non2xx: number; errors: number;
+    statusCodes: Record<string, number>; errorSamples: string[];
+  }[];
 }
 
 function log(msg: string) {
@@ -58,7 +61,9 @@ export async function alternate(sides: Side[], cfg: BenchConfig): Promise<Record
     for (const s of sides) {
       const res = await measure(s, cfg.durationS);
       results.get(s.name)!.push(res);
-      log(`round ${r}/${cfg.rounds} ${s.name}: ${round(res.rps)} req/s, p50 ${round(res.p50, 2)} ms, p99 ${round(res.p99, 2)} ms, CPU ${round(res.cpuMsPerReq, 3)} ms/req, non-2xx ${res.non2xx}, errors ${res.errors}`);
+      log(`round ${r}/${cfg.rounds} ${s.name}: ${round(res.rps)} req/s, p50 ${round(res.p50, 2)} ms, `
+        + `p99 ${round(res.p99, 2)} ms, CPU ${round(res.cpuMsPerReq, 3)} ms/req, non-2xx ${res.non2xx}, `
+        + `errors ${res.errors}`);
       for (const e of res.errorSamples) log(`  e.g. ${e}`);
     }
   }
@@ -74,7 +79,10 @@ export async function alternate(sides: Side[], cfg: BenchConfig): Promise<Record
       ok: sum(rs.map((x) => x.ok)),
       cpuMsPerReq: median(rs.map((x) => x.cpuMsPerReq)),
       backendCpuMsPerReq: median(rs.map((x) => x.backendCpuMsPerReq)),
-      rounds: rs.map((x) => ({ cpuMsPerReq: round(x.cpuMsPerReq, 3), rps: round(x.rps), p50: round(x.p50, 2), p99: round(x.p99, 2), non2xx: x.non2xx, errors: x.errors, statusCodes: x.statusCodes, errorSamples: x.errorSamples })),
+      rounds: rs.map((x) => ({
+        cpuMsPerReq: round(x.cpuMsPerReq, 3), rps: round(x.rps), p50: round(x.p50, 2), p99: round(x.p99, 2),
+        non2xx: x.non2xx, errors: x.errors, statusCodes: x.statusCodes, errorSamples: x.errorSamples,
+      })),
     };
     return [s.name, summary];
   }));

@@ -31,7 +31,8 @@ export interface Running {
 }
 
 export function compileBaselines(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'bench/tsconfig.baselines.json')], { stdio: 'inherit' });
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'bench/tsconfig.baselines.json')], { stdio: 'inherit' });
 }
 
 export async function startSimulator(cfg: BenchConfig): Promise<{ proc: Proc; urls: SimUrls }> {
@@ -116,8 +117,15 @@ export async function startBaseline(file: string, env: Record<string, string>, c
 }
 
 /** False when the service answers the route with our 404 NOT_FOUND (the route is not built yet). */
-export async function routeExists(url: string, route: string, headers: Record<string, string>, body: string): Promise<boolean> {
-  const res = await request(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+export async function routeExists(
+  url: string,
+  route: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<boolean> {
+  const res = await request(`${url}${route}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body,
+  });
   const text = await res.body.text();
   return !(res.statusCode === 404 && text.includes('NOT_FOUND') && text.includes('no route'));
 }

@@ -16,4 +16,5 @@ export function median(values: readonly number[]): number {
 
 export const sum = (values: readonly number[]) => values.reduce((s, x) => s + x, 0);
 
-export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : NaN);
+export const round = (x: number, digits = 1) =>
+  (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : NaN);

@@ -36,9 +36,14 @@ export async function storedInPostgres(databaseUrl: string, table: string): Prom
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const counts = await client.query<{ rows: string; keys: string }>(`SELECT count(*) AS rows, count(DISTINCT dedup_key) AS keys FROM ${table}`);
+    const counts = await client.query<{ rows: string; keys: string }>(
+      `SELECT count(*) AS rows, count(DISTINCT dedup_key) AS keys FROM ${table}`);
     const ids = await client.query<{ event_id: string }>(`SELECT event_id FROM ${table}`);
-    return { rows: Number(counts.rows[0]!.rows), distinctKeys: Number(counts.rows[0]!.keys), ids: new Set(ids.rows.map((r) => r.event_id)) };
+    return {
+      rows: Number(counts.rows[0]!.rows),
+      distinctKeys: Number(counts.rows[0]!.keys),
+      ids: new Set(ids.rows.map((r) => r.event_id)),
+    };
   } finally {
     await client.end();
   }

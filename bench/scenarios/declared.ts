@@ -14,7 +14,8 @@ export async function declaredBackends(ctx: ScenarioContext): Promise<ScenarioRe
     id: 'declared',
     title: 'declared CRM and orders (backends/default.yaml) against the same backends in code',
     status: 'ok',
-    settings: `${cfg.connections} connections, ${cfg.rounds} × ${cfg.durationS} s per side, backend latency ${cfg.backendLatencyMs} ms`,
+    settings: `${cfg.connections} connections, ${cfg.rounds} × ${cfg.durationS} s per side, `
+      + `backend latency ${cfg.backendLatencyMs} ms`,
     sides: [], facts: [], targets: [],
   };
   let declared: Running | undefined;
@@ -32,9 +33,15 @@ export async function declaredBackends(ctx: ScenarioContext): Promise<ScenarioRe
     const d = res['declared (as shipped)']!;
     const c = res['in code']!;
     const ratio = d.rps / c.rps;
-    report.facts.push(['declared / in code req/s', fmt.num(ratio, 3)], ['declared / in code CPU per request', fmt.num(d.cpuMsPerReq / c.cpuMsPerReq, 3)]);
+    report.facts.push(
+      ['declared / in code req/s', fmt.num(ratio, 3)],
+      ['declared / in code CPU per request', fmt.num(d.cpuMsPerReq / c.cpuMsPerReq, 3)],
+    );
     for (const [name, n] of incomplete) report.facts.push([`${name}: 200 answers with complete=false`, String(n)]);
-    report.targets.push({ name: 'declared backends req/s vs in code', goal: '>= 0.95x', measured: `${fmt.num(ratio, 3)}x`, met: ratio >= 0.95 });
+    report.targets.push({
+      name: 'declared backends req/s vs in code', goal: '>= 0.95x',
+      measured: `${fmt.num(ratio, 3)}x`, met: ratio >= 0.95,
+    });
   } finally {
     await stopAll(declared, coded);
     scratch.cleanup();

@@ -12,7 +12,8 @@ export const ROUTE = '/v1/data-actions/customer-context';
 const PEER = 'Express + axios';
 
 type Body = () => string;
-export const uniqueBody: Body = () => JSON.stringify({ customerId: uniqueId('c'), userId: uniqueId('u'), ordersLimit: 5 });
+export const uniqueBody: Body = () =>
+  JSON.stringify({ customerId: uniqueId('c'), userId: uniqueId('u'), ordersLimit: 5 });
 const repeatedBody: Body = () => '{"customerId":"c-repeat-1","userId":"u-repeat-1","ordersLimit":5}';
 
 /** A load side that also counts 200 answers whose document says a source failed. */
@@ -43,9 +44,12 @@ async function fanout(ctx: ScenarioContext, id: string, cached: boolean): Promis
   const scratch = scratchDir(id);
   const report: ScenarioReport = {
     id,
-    title: cached ? 'fan-out, repeated customer and user (cache path)' : 'fan-out, a new customer and user on every request (no cache can answer)',
+    title: cached
+      ? 'fan-out, repeated customer and user (cache path)'
+      : 'fan-out, a new customer and user on every request (no cache can answer)',
     status: 'ok',
-    settings: `${cfg.connections} connections, ${cfg.rounds} × ${cfg.durationS} s per side, backend latency ${cfg.backendLatencyMs} ms`,
+    settings: `${cfg.connections} connections, ${cfg.rounds} × ${cfg.durationS} s per side, `
+      + `backend latency ${cfg.backendLatencyMs} ms`,
     sides: [], facts: [], targets: [],
   };
   let service: Running | undefined;
@@ -70,26 +74,50 @@ async function fanout(ctx: ScenarioContext, id: string, cached: boolean): Promis
     ];
     const res = await alternate(sides, cfg);
     report.sides = Object.values(res);
-    for (const [name, n] of incomplete) report.facts.push([`${name}: 200 answers with complete=false (a source failed or timed out)`, String(n)]);
+    for (const [name, n] of incomplete) {
+      report.facts.push([`${name}: 200 answers with complete=false (a source failed or timed out)`, String(n)]);
+    }
 
     const svc = res.service;
     const bare = res['bare parallel']!;
     const ratio = svc ? svc.rps / bare.rps : NaN;
     report.facts.push(['service / bare parallel req/s', fmt.num(ratio, 3)]);
-    if (res['bare sequential']) report.facts.push(['service / bare sequential req/s', fmt.num(svc ? svc.rps / res['bare sequential'].rps : NaN, 3)]);
+    if (res['bare sequential']) {
+      const vsSequential = svc ? svc.rps / res['bare sequential'].rps : NaN;
+      report.facts.push(['service / bare sequential req/s', fmt.num(vsSequential, 3)]);
+    }
     if (!cached) {
       const cpu = svc ? svc.cpuMsPerReq / bare.cpuMsPerReq : NaN;
       const vsPeer = svc && res[PEER] ? svc.rps / res[PEER].rps : NaN;
-      report.facts.push(['service / bare parallel CPU per request', fmt.num(cpu, 3)], [`service / ${PEER} req/s`, fmt.num(vsPeer, 3)]);
+      report.facts.push(
+        ['service / bare parallel CPU per request', fmt.num(cpu, 3)],
+        [`service / ${PEER} req/s`, fmt.num(vsPeer, 3)],
+      );
       report.targets.push(
-        { name: 'fan-out req/s vs bare baseline', goal: '>= 0.9x', measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 0.9 : null },
-        { name: 'fan-out CPU per request vs bare', goal: '<= 1.2x', measured: `${fmt.num(cpu, 3)}x`, met: svc ? cpu <= 1.2 : null },
-        { name: `fan-out req/s vs ${PEER}`, goal: '>= 3x', measured: `${fmt.num(vsPeer, 3)}x`, met: svc ? vsPeer >= 3 : null },
-        { name: 'fan-out errors (non-2xx + socket)', goal: '0', measured: svc ? String(svc.non2xx + svc.errors) : '-', met: svc ? svc.non2xx + svc.errors === 0 : null },
+        {
+          name: 'fan-out req/s vs bare baseline', goal: '>= 0.9x',
+          measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 0.9 : null,
+        },
+        {
+          name: 'fan-out CPU per request vs bare', goal: '<= 1.2x',
+          measured: `${fmt.num(cpu, 3)}x`, met: svc ? cpu <= 1.2 : null,
+        },
+        {
+          name: `fan-out req/s vs ${PEER}`, goal: '>= 3x',
+          measured: `${fmt.num(vsPeer, 3)}x`, met: svc ? vsPeer >= 3 : null,
+        },
+        {
+          name: 'fan-out errors (non-2xx + socket)', goal: '0',
+          measured: svc ? String(svc.non2xx + svc.errors) : '-', met: svc ? svc.non2xx + svc.errors === 0 : null,
+        },
       );
     } else {
-      report.facts.push(['service p50 vs bare parallel p50 (ms)', `${fmt.num(svc?.p50 ?? NaN, 2)} vs ${fmt.num(bare.p50, 2)}`]);
-      report.targets.push({ name: 'cached fan-out req/s vs bare (no cache)', goal: '>= 1.0x', measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 1 : null });
+      report.facts.push(
+        ['service p50 vs bare parallel p50 (ms)', `${fmt.num(svc?.p50 ?? NaN, 2)} vs ${fmt.num(bare.p50, 2)}`]);
+      report.targets.push({
+        name: 'cached fan-out req/s vs bare (no cache)', goal: '>= 1.0x',
+        measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 1 : null,
+      });
     }
   } finally {
     await stopAll(service, parallel, sequential, peer);

@@ -35,9 +35,10 @@ export async function ingest(ctx: ScenarioContext, sink: 'file' | 'postgres'): P
   const id = `ingest-${sink}`;
   const scratch = scratchDir(id);
   const eventsDir = `${scratch.dir}/events`;
+  const sinkName = sink === 'file' ? 'file sink (fsync per batch)' : 'PostgreSQL sink (commit per batch)';
   const report: ScenarioReport = {
     id,
-    title: `ingestion, ${sink === 'file' ? 'file sink (fsync per batch)' : 'PostgreSQL sink (commit per batch)'}, ${Math.round(cfg.duplicateRatio * 100)}% duplicates`,
+    title: `ingestion, ${sinkName}, ${Math.round(cfg.duplicateRatio * 100)}% duplicates`,
     status: 'ok',
     settings: `${cfg.connections} connections, one envelope per request, ${cfg.rounds} × ${cfg.durationS} s per side`,
     sides: [], facts: [], targets: [],
@@ -60,15 +61,18 @@ export async function ingest(ctx: ScenarioContext, sink: 'file' | 'postgres'): P
     present = await routeExists(service.url, INGEST_ROUTE, { [INGEST_KEY_HEADER]: INGEST_KEY }, '{}');
     if (!present) report.status = 'route missing';
 
+    const generator = () => new EventGenerator(cfg.duplicateRatio);
     const res = await alternate([
-      ...(present ? [ingestSide('service', service, cfg.connections, new EventGenerator(cfg.duplicateRatio), acks)] : []),
-      ingestSide('bare POST', bare, cfg.connections, new EventGenerator(cfg.duplicateRatio), new AckTracker()),
-      ...(peer ? [ingestSide(PEER, peer, cfg.connections, new EventGenerator(cfg.duplicateRatio), new AckTracker())] : []),
+      ...(present ? [ingestSide('service', service, cfg.connections, generator(), acks)] : []),
+      ingestSide('bare POST', bare, cfg.connections, generator(), new AckTracker()),
+      ...(peer ? [ingestSide(PEER, peer, cfg.connections, generator(), new AckTracker())] : []),
     ], cfg);
     report.sides = Object.values(res);
     // A graceful stop writes what is pending; reading the sink before would race the last batch.
     await service.proc.stop();
-    if (present) stored = sink === 'file' ? await storedInFiles(eventsDir) : await storedInPostgres(databaseUrl, PG_TABLE);
+    if (present) {
+      stored = sink === 'file' ? await storedInFiles(eventsDir) : await storedInPostgres(databaseUrl, PG_TABLE);
+    }
 
     const svc = res.service;
     const ratio = svc ? svc.rps / res['bare POST']!.rps : NaN;
@@ -76,23 +80,39 @@ export async function ingest(ctx: ScenarioContext, sink: 'file' | 'postgres'): P
     report.facts.push(['service / bare POST req/s', fmt.num(ratio, 3)]);
     if (stored) {
       report.facts.push(
-        ['acknowledged as accepted (warm-up included)', `${acks.accepted.toLocaleString('en-US')} (${acks.acceptedIds.size.toLocaleString('en-US')} distinct ids)`],
+        ['acknowledged as accepted (warm-up included)',
+          `${acks.accepted.toLocaleString('en-US')} (${acks.acceptedIds.size.toLocaleString('en-US')} distinct ids)`],
         ['acknowledged as duplicate', acks.duplicates.toLocaleString('en-US')],
-        ['in the sink', `${stored.rows.toLocaleString('en-US')} rows, ${stored.distinctKeys.toLocaleString('en-US')} distinct keys, ${stored.ids.size.toLocaleString('en-US')} distinct ids`],
+        ['in the sink', `${stored.rows.toLocaleString('en-US')} rows, `
+          + `${stored.distinctKeys.toLocaleString('en-US')} distinct keys, `
+          + `${stored.ids.size.toLocaleString('en-US')} distinct ids`],
         ['accepted ids missing from the sink', String(missing(acks.acceptedIds, stored))],
         ['keys stored more than once', String(stored.rows - stored.distinctKeys)],
         // autocannon closes its sockets at the end of a round: answers still in flight are stored but never read.
-        ['stored but not seen acknowledged (in flight when a round ended)', String(stored.ids.size - acks.acceptedIds.size)],
+        ['stored but not seen acknowledged (in flight when a round ended)',
+          String(stored.ids.size - acks.acceptedIds.size)],
       );
     }
     const lost = stored ? missing(acks.acceptedIds, stored) : NaN;
     const twice = stored ? stored.rows - stored.distinctKeys : NaN;
-    report.targets.push({ name: `${sink} sink: every accepted event stored, once`, goal: '0 missing, 0 twice', measured: stored ? `${lost} missing, ${twice} twice` : '-', met: stored ? lost === 0 && twice === 0 : null });
+    report.targets.push({
+      name: `${sink} sink: every accepted event stored, once`, goal: '0 missing, 0 twice',
+      measured: stored ? `${lost} missing, ${twice} twice` : '-', met: stored ? lost === 0 && twice === 0 : null,
+    });
     if (sink === 'file') {
       report.targets.push(
-        { name: 'file ingestion req/s vs bare POST', goal: '>= 0.6x', measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 0.6 : null },
-        { name: `file ingestion req/s vs ${PEER}`, goal: '>= 1.6x', measured: `${fmt.num(vsPeer, 3)}x`, met: svc ? vsPeer >= 1.6 : null },
-        { name: 'file ingestion errors (non-2xx + socket)', goal: '0', measured: svc ? String(svc.non2xx + svc.errors) : '-', met: svc ? svc.non2xx + svc.errors === 0 : null },
+        {
+          name: 'file ingestion req/s vs bare POST', goal: '>= 0.6x',
+          measured: `${fmt.num(ratio, 3)}x`, met: svc ? ratio >= 0.6 : null,
+        },
+        {
+          name: `file ingestion req/s vs ${PEER}`, goal: '>= 1.6x',
+          measured: `${fmt.num(vsPeer, 3)}x`, met: svc ? vsPeer >= 1.6 : null,
+        },
+        {
+          name: 'file ingestion errors (non-2xx + socket)', goal: '0',
+          measured: svc ? String(svc.non2xx + svc.errors) : '-', met: svc ? svc.non2xx + svc.errors === 0 : null,
+        },
       );
     } else if (svc) {
       report.facts.push(['errors (non-2xx + socket)', String(svc.non2xx + svc.errors)]);

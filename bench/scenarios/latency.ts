@@ -28,7 +28,8 @@ export async function lightLoadLatency(ctx: ScenarioContext): Promise<ScenarioRe
     id: 'latency',
     title: 'latency at light load (new customer and user on every request)',
     status: 'ok',
-    settings: `${cfg.lightConnections} connection(s), ${cfg.rounds} × ${cfg.durationS} s per side, backend latency ${lat} ms`,
+    settings: `${cfg.lightConnections} connection(s), ${cfg.rounds} × ${cfg.durationS} s per side, `
+      + `backend latency ${lat} ms`,
     sides: [], facts: [], targets: [],
   };
   let service: Running | undefined;
@@ -46,11 +47,15 @@ export async function lightLoadLatency(ctx: ScenarioContext): Promise<ScenarioRe
     ], cfg);
     report.sides = Object.values(res);
     for (const s of report.sides) {
-      report.facts.push([`${s.name}: p50 − backend latency`, `${fmt.num(s.p50 - lat, 2)} ms (p99 − latency ${fmt.num(s.p99 - lat, 2)} ms)`]);
+      report.facts.push([`${s.name}: p50 − backend latency`,
+        `${fmt.num(s.p50 - lat, 2)} ms (p99 − latency ${fmt.num(s.p99 - lat, 2)} ms)`]);
     }
     const svc = res.service;
     const floor = res['simulator orders, direct']!;
-    if (svc) report.facts.push(['service p50 − direct simulator p50 (the service\'s own overhead)', `${fmt.num(svc.p50 - floor.p50, 2)} ms`]);
+    if (svc) {
+      report.facts.push(['service p50 − direct simulator p50 (the service\'s own overhead)',
+        `${fmt.num(svc.p50 - floor.p50, 2)} ms`]);
+    }
     const bare = res['bare parallel']!;
     report.targets.push({
       name: 'light-load p50 vs bare parallel p50',

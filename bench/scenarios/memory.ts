@@ -15,7 +15,14 @@ const MAX_ATTEMPTS = 30;
 const TIME_LIMIT_MS = 6 * 60_000; // keeps the whole run bounded even on a slow machine
 const RSS_TARGET_MB = 200;
 
-interface Drive { accepted: number; requests: number; retries: number; failed: number; seconds: number; timedOut: boolean }
+interface Drive {
+  accepted: number;
+  requests: number;
+  retries: number;
+  failed: number;
+  seconds: number;
+  timedOut: boolean;
+}
 
 async function drive(url: string, events: number, connections: number): Promise<Drive> {
   const pool = new Pool(url, { connections, pipelining: 1 });
@@ -32,10 +39,18 @@ async function drive(url: string, events: number, connections: number): Promise<
       const body = JSON.stringify(Array.from({ length: size }, () => gen.fresh()));
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         out.requests++;
-        const res = await pool.request({ path: INGEST_ROUTE, method: 'POST', headers: { 'content-type': 'application/json', [INGEST_KEY_HEADER]: INGEST_KEY }, body });
+        const res = await pool.request({
+          path: INGEST_ROUTE,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [INGEST_KEY_HEADER]: INGEST_KEY },
+          body,
+        });
         const text = await res.body.text();
         if (res.statusCode === 200) { out.accepted += (JSON.parse(text) as { accepted: number }).accepted; break; }
-        if ((res.statusCode !== 429 && res.statusCode !== 503) || attempt === MAX_ATTEMPTS) { out.failed += size; break; }
+        if ((res.statusCode !== 429 && res.statusCode !== 503) || attempt === MAX_ATTEMPTS) {
+          out.failed += size;
+          break;
+        }
         out.retries++;
         await sleep(Math.min(1000, Number(res.headers['retry-after'] ?? 1) * 1000));
       }
@@ -75,15 +90,19 @@ export async function memory(ctx: ScenarioContext): Promise<ScenarioReport> {
     id: 'memory',
     title: `RSS after ingesting ${n.toLocaleString('en-US')} distinct events (file sink, memory dedup store)`,
     status: 'ok',
-    settings: `${cfg.memoryConnections} connections, arrays of ${PER_REQUEST} envelopes, defaults DEDUP_MAX_ENTRIES / BATCH_MAX_SIZE / INGEST_QUEUE_MAX`,
+    settings: `${cfg.memoryConnections} connections, arrays of ${PER_REQUEST} envelopes, `
+      + 'defaults DEDUP_MAX_ENTRIES / BATCH_MAX_SIZE / INGEST_QUEUE_MAX',
     sides: [], facts: [], targets: [],
   };
   let service: Running | undefined;
   try {
-    service = await startService('service-memory', { INGEST_SINK: 'file', INGEST_FILE_DIR: `${scratch.dir}/events` }, cfg, scratch.dir);
+    const env = { INGEST_SINK: 'file', INGEST_FILE_DIR: `${scratch.dir}/events` };
+    service = await startService('service-memory', env, cfg, scratch.dir);
     if (!(await routeExists(service.url, INGEST_ROUTE, { [INGEST_KEY_HEADER]: INGEST_KEY }, '{}'))) {
       report.status = 'route missing';
-      report.targets.push({ name: 'RSS after 1M distinct events', goal: `< ${RSS_TARGET_MB} MB`, measured: '-', met: null });
+      report.targets.push({
+        name: 'RSS after 1M distinct events', goal: `< ${RSS_TARGET_MB} MB`, measured: '-', met: null,
+      });
       return report;
     }
     const before = rssMB(service.proc.pid);
@@ -96,8 +115,11 @@ export async function memory(ctx: ScenarioContext): Promise<ScenarioReport> {
       ['RSS after ingestion (/proc VmRSS, 2 s later)', `${after.rss} MB (process_resident_memory_bytes: ${m.rss} MB)`],
       ['V8 heap used / total, external (from /metrics)', `${m.heapUsed} / ${m.heapTotal} MB, ${m.external} MB`],
       ['peak RSS (VmHWM)', `${after.peak} MB`],
-      ['events accepted', `${d.accepted.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} (${d.failed} failed, ${d.retries} retried requests after 429/503${d.timedOut ? ', STOPPED at the time limit' : ''})`],
-      ['ingestion rate', `${Math.round(d.accepted / d.seconds).toLocaleString('en-US')} events/s (${d.seconds.toFixed(1)} s)`],
+      ['events accepted', `${d.accepted.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} `
+        + `(${d.failed} failed, ${d.retries} retried requests after 429/503`
+        + `${d.timedOut ? ', STOPPED at the time limit' : ''})`],
+      ['ingestion rate',
+        `${Math.round(d.accepted / d.seconds).toLocaleString('en-US')} events/s (${d.seconds.toFixed(1)} s)`],
     );
     const complete = d.accepted === n;
     report.targets.push({

@@ -55,7 +55,9 @@ export default defineSource({
   target: TARGET,
   inputs: { customerId: required(customerId) },
   data: crmData,
-  empty: { accountId: '', name: '', tier: '', email: '', phone: '', language: '', preferredChannel: '' } satisfies CrmData,
+  empty: {
+    accountId: '', name: '', tier: '', email: '', phone: '', language: '', preferredChannel: '',
+  } satisfies CrmData,
   env: {
     CRM_BASE_URL: url.meta({ description: 'CRM service; without it the crm source is `skipped`' }),
     CRM_API_KEY: text.meta({ description: 'its `X-API-Key`' }),
