@@ -1,5 +1,5 @@
 // Bare fan-out baseline: the three calls at once with Promise.allSettled. The ceiling the
-// service's fan-out is compared with (target: the service >= 0.85x its requests/s).
+// service's fan-out is compared with (bench/README.md, "Scenarios and targets").
 import { answer, login, sources, type Input } from './backends.js';
 import { baselineApp, listen } from './common.js';
 
