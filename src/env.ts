@@ -23,7 +23,8 @@ export const text = optional(z.string());
 export const list = optional(z.string()).transform((v) =>
   (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
-export const url = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+export const url = optional(httpUrl);
 
 export const bool = optional(z.enum(['true', 'false'])).transform((v) => v === 'true');
 

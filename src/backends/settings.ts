@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl, int, optional } from '../env.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { AuthSpec, BackendSpec } from './schema.js';
 import { resolve } from './variables.js';
@@ -27,26 +28,17 @@ export interface BackendSettings {
   retry: RetryPolicy;
 }
 
-const integer = (min: number, max: number, fallback: number) => {
-  const error = max === Number.MAX_SAFE_INTEGER
-    ? `must be an integer >= ${min}`
-    : `must be an integer from ${min} to ${max}`;
-  return z.preprocess((v) => (v === undefined || v === '' ? fallback : v),
-    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }));
-};
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
 const values = z.object({
   baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, '')),
-  timeoutMs: integer(50, 60_000, 1500),
-  cacheTtlMs: integer(0, Number.MAX_SAFE_INTEGER, 0),
+  timeoutMs: int(1500, 50, 60_000),
+  cacheTtlMs: int(0, 0),
   retry: z.object({
-    attempts: integer(1, 10, 3),
-    baseMs: integer(100, Number.MAX_SAFE_INTEGER, 100),
-    maxMs: integer(100, Number.MAX_SAFE_INTEGER, 1000),
+    attempts: int(3, 1, 10),
+    baseMs: int(100, 100),
+    maxMs: int(1000, 100),
   }).refine((r) => r.maxMs >= r.baseMs, { error: 'must be >= retry.baseMs', path: ['maxMs'] }),
   tokenUrl: httpUrl.optional(),
-  expiresInSeconds: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  expiresInSeconds: optional(z.coerce.number().int().positive()),
 });
 
 const joinPath = (path: PropertyKey[]) =>
