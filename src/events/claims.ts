@@ -6,6 +6,10 @@ import type { EventRecord } from './sinks/types.js';
 /** What became of one event: stored now, stored before, or its Idempotency-Key holds another payload. */
 export type Status = 'accepted' | 'duplicate' | 'reused';
 
+/** What a key already held in the store means for this event: stored once already, or another payload's. */
+const knownStatus = (state: Exclude<ClaimOutcome, 'claimed'>): Exclude<Status, 'accepted'> =>
+  (state === 'done' ? 'duplicate' : 'reused');
+
 /** This caller owns the key: it writes the event, then settles the claim (commit, or release). */
 export interface Owned {
   kind: 'owned';
@@ -49,7 +53,7 @@ export class Claims {
     return claimed.then((state): Claim => {
       if (state === 'claimed') return { kind: 'owned', settle: (result) => this.settle(record, result, settle) };
       this.inFlight.delete(record.key);
-      const status = state === 'done' ? 'duplicate' : 'reused';
+      const status = knownStatus(state);
       settle({ status });
       return { kind: 'known', status };
     }, (error: unknown) => {
@@ -65,7 +69,7 @@ export class Claims {
     if (owner.fingerprint !== record.fingerprint) throw errors.inProgressElsewhere();
     const state = await owner.claimed;
     if (state === 'claimed') return { kind: 'twin', outcome: owner.outcome };
-    return { kind: 'known', status: state === 'done' ? 'duplicate' : 'reused' };
+    return { kind: 'known', status: knownStatus(state) };
   }
 
   private async claimInStore(record: EventRecord): Promise<Exclude<ClaimOutcome, 'busy'>> {

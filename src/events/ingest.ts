@@ -8,7 +8,7 @@ import type { ReceivedEvent } from './body.js';
 import { Claims, type Claim, type Status } from './claims.js';
 import type { DedupStore } from './dedup/types.js';
 import { toRecord } from './record.js';
-import type { IngestResponse } from './schemas.js';
+import type { EventResult, IngestResponse } from './schemas.js';
 import type { EventRecord } from './sinks/types.js';
 
 export interface IngestDeps {
@@ -55,7 +55,7 @@ export class EventIngestor {
   async ingest(received: ReceivedEvent[], opts: IngestOptions): Promise<IngestResponse> {
     const { metrics } = this.deps;
     const { idempotencyKey, isArray } = opts;
-    const admission = { receivedAt: new Date().toISOString(), idempotencyKey, isArray };
+    const admission = { receivedAt: new Date(this.deps.clock.wallNow()).toISOString(), idempotencyKey, isArray };
     const records = received.map((r, i) => toRecord(r, i, admission));
     const stored = this.queued(records.length, () => this.storeAll(records, opts.rider));
     const outcomes = await this.answerBy(stored, this.deps.answerWithinMs - (opts.elapsedMs ?? 0), records.length);
@@ -66,7 +66,7 @@ export class EventIngestor {
     // Events of the request that were stored are duplicates on the retry; the rest get stored then.
     const failed = outcomes.find((o) => o.status === 'rejected');
     if (failed) throw failed.reason;
-    const results = records.map((r, i) => ({ id: r.id, status: statuses[i] as 'accepted' | 'duplicate' }));
+    const results = records.map((r, i) => ({ id: r.id, status: statuses[i] as EventResult['status'] }));
     const accepted = results.filter((r) => r.status === 'accepted').length;
     return { accepted, duplicates: results.length - accepted, results };
   }

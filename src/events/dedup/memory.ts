@@ -14,6 +14,7 @@ const HEX_KEY = /^[0-9a-f]{64}$/;
  * matters at DEDUP_MAX_ENTRIES (docs/decisions.md, "Ingestion per event").
  */
 const compact = (key: string) => (HEX_KEY.test(key) ? Buffer.from(key, 'hex').toString('latin1') : key);
+const compactFingerprint = (fingerprint?: string) => (fingerprint === undefined ? undefined : compact(fingerprint));
 
 /**
  * One replica's dedup store: a bounded LRU whose entries live DEDUP_TTL_SECONDS (EventBridge
@@ -23,14 +24,14 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
   const ttl = opts.ttlSeconds * 1000;
   // 'in-progress', or a done value (types.ts) with the fingerprint in its compact form.
   const cache = new LRUCache<string, string>({ max: opts.maxEntries, ttl });
-  const done = (fingerprint?: string) => doneValue(fingerprint === undefined ? undefined : compact(fingerprint));
+  const done = (fingerprint?: string) => doneValue(compactFingerprint(fingerprint));
 
   const store: DedupStore & { warm(seen: AsyncIterable<SeenKey>): Promise<number> } = {
     name: 'memory',
     async claim(key, fingerprint) {
       const k = compact(key);
       const state = cache.get(k);
-      if (state) return outcomeOf(state, fingerprint === undefined ? undefined : compact(fingerprint));
+      if (state) return outcomeOf(state, compactFingerprint(fingerprint));
       cache.set(k, 'in-progress');
       return 'claimed';
     },

@@ -2,7 +2,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { systemClock, type Clock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { appendSynced, openDayFile, type DayFile } from './day-file.js';
 import type { EventRecord, SeenKey, Sink } from './types.js';
 
@@ -26,7 +26,7 @@ function parseLine(line: string): SeenKey | undefined {
 export interface FileSinkOptions {
   dir: string;
   /** Its wall time picks the day file; tests drive it across midnight. */
-  clock?: Pick<Clock, 'wallNow'>;
+  clock: Pick<Clock, 'wallNow'>;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface FileSinkOptions {
  * moment: a folder removed, a day file unlinked, moved or replaced (by an operator, or by a
  * housekeeping job at midnight) gets the batch written again where the path now leads.
  */
-export async function createFileSink({ dir, clock = systemClock }: FileSinkOptions): Promise<Sink> {
+export async function createFileSink({ dir, clock }: FileSinkOptions): Promise<Sink> {
   const now = () => clock.wallNow();
   await mkdir(dir, { recursive: true });
   let current: DayFile | undefined;

@@ -40,7 +40,7 @@ async function createTable(pool: pg.Pool, table: string) {
 }
 
 /** Where DATABASE_URL points, for the logs: host and database, never the credentials. */
-export function databaseTarget(connectionString: string) {
+function databaseTarget(connectionString: string) {
   const url = new URL(connectionString);
   return { host: url.host, database: decodeURIComponent(url.pathname.slice(1)) || url.username || 'postgres' };
 }
