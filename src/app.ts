@@ -79,11 +79,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
     connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
   };
   const tls = config.tls && { files: config.tls, initial: loadCertificatePair(config.tls) };
+  const instance = typeof logger === 'object' && 'child' in logger ? logger : undefined;
   const app = Fastify({
-    ...(typeof logger === 'object' && 'child' in logger ? { loggerInstance: logger } : { logger }),
-    logController: without.has('request-log')
-      ? new NoRequestLines()
-      : new RequestLogController(requestLines(typeof logger === 'object' && 'child' in logger ? logger : undefined)),
+    ...(instance ? { loggerInstance: instance } : { logger }),
+    logController: without.has('request-log') ? new NoRequestLines() : new RequestLogController(requestLines(instance)),
     requestIdHeader: false,
     genReqId: requestId,
     bodyLimit: config.ingest.bodyLimitBytes,

@@ -74,16 +74,13 @@ export interface Budget {
 }
 
 /**
- * A budget of `ms` on `clock`, cut to what `parent` has left; aborted when the parent aborts (a
- * parent may also be a plain signal, such as lru-cache's on eviction). One signal and one cleared
- * timer, no AbortSignal.timeout/any: those leave a timer behind after the work is done.
+ * A budget of `ms` on `clock`, cut to what `parent` has left; aborted when the parent aborts. One
+ * signal and one cleared timer, no AbortSignal.timeout/any: those leave a timer behind after the
+ * work is done.
  */
-export function startBudget(
-  ms: number, clock: Clock, parent?: Budget | AbortSignal,
-  trace = parent instanceof AbortSignal ? undefined : parent?.trace,
-): Budget {
-  const parentSignal = parent instanceof AbortSignal ? parent : parent?.signal;
-  const parentLeft = parent === undefined || parent instanceof AbortSignal ? ms : parent.remainingMs();
+export function startBudget(ms: number, clock: Clock, parent?: Budget, trace = parent?.trace): Budget {
+  const parentSignal = parent?.signal;
+  const parentLeft = parent === undefined ? ms : parent.remainingMs();
   const totalMs = Math.max(0, Math.floor(Math.min(ms, parentLeft)));
   const endsAt = clock.now() + totalMs;
   const signal = new Signal();
@@ -98,7 +95,7 @@ export function startBudget(
     clock,
     trace,
     remainingMs: () => (signal.aborted ? 0 : Math.max(0, Math.floor(endsAt - clock.now()))),
-    child: (childMs, childTrace) => startBudget(childMs, clock, budget, childTrace ?? trace),
+    child: (childMs, childTrace) => startBudget(childMs, clock, budget, childTrace),
     race: (promise, onExpire) => raceSignal(promise, signal, onExpire),
     sleep(waitMs) {
       if (signal.aborted) return Promise.reject(BUDGET_EXPIRED);

@@ -7,8 +7,7 @@ import { upstream, UpstreamError } from './errors.js';
 // `resetMs` one probe goes through, and its outcome closes or reopens the circuit.
 
 const STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
-export type CircuitState = keyof typeof STATE;
-type State = CircuitState;
+type CircuitState = keyof typeof STATE;
 
 /** What a source holds: the breaker, or (for the bench's ablation only) a pass-through. */
 export interface Breaker {
@@ -29,7 +28,7 @@ export interface CircuitOptions {
 }
 
 export class CircuitBreaker implements Breaker {
-  private state: State = 'closed';
+  private state: CircuitState = 'closed';
   private failures = 0;
   private openedAt = 0;
   private probing = false;
@@ -44,7 +43,7 @@ export class CircuitBreaker implements Breaker {
   }
 
   /** As the last call left it: what a source's span reports (`gdas.source.circuit`). */
-  get current(): State {
+  get current(): CircuitState {
     return this.state;
   }
 
@@ -78,7 +77,7 @@ export class CircuitBreaker implements Breaker {
     }
   }
 
-  private enter(state: State) {
+  private enter(state: CircuitState) {
     this.state = state;
     this.gauge.set({ source: this.name }, STATE[state]);
   }
