@@ -13,7 +13,7 @@ import { references } from './variables.js';
 // every problem named by its place in the file. Unset, the built-in CRM and orders declarations
 // (backends/default.yaml) are read, so their variables mean what they always meant.
 
-export const DEFAULT_BACKENDS_FILE = packageFile('backends/default.yaml');
+const DEFAULT_BACKENDS_FILE = packageFile('backends/default.yaml');
 
 const BUILT_IN_INPUTS: Record<string, z.ZodType> = { customerId, userId, ordersLimit };
 const RESERVED_INPUTS = new Set(['include']);

@@ -55,7 +55,7 @@ function readPath(steps: Step[], data: unknown): unknown {
   return value;
 }
 
-export class ExpressionError extends Error {}
+class ExpressionError extends Error {}
 
 /** Compiles `source` once; throws an ExpressionError naming the position of a syntax error. */
 export function compile(source: string): Expression {
@@ -101,7 +101,7 @@ export function coerce(type: FieldType, value: unknown): string | number | boole
 }
 
 /** What a field is when the answer does not give it: its declared default, or the type's empty value. */
-export const fallbackOf = (field: FieldSpec) => coerce(field.type, field.default) ?? EMPTY[field.type];
+const fallbackOf = (field: FieldSpec) => coerce(field.type, field.default) ?? EMPTY[field.type];
 
 export interface CompiledField {
   name: string;

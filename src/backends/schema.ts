@@ -4,7 +4,7 @@ import { z } from 'zod';
 // (`${env:NAME}` or `${env:NAME:-default}`) are checked once resolved, by ./settings.ts; this
 // schema checks everything else at start, whether the backend is configured or not.
 
-export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean'] as const;
+const FIELD_TYPES = ['string', 'integer', 'number', 'boolean'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Genesys contract property names (src/openapi/genesys-contract.ts), no leading digit. */
@@ -59,7 +59,7 @@ const items = z.strictObject({
 }).refine((i) => !(i.nextCursor && i.nextLink), { error: 'pages by nextCursor or by nextLink, not both' });
 export type ItemsSpec = z.infer<typeof items>;
 
-export const backendSpec = z.strictObject({
+const backendSpec = z.strictObject({
   name: z.string().regex(NAME, `must match ${NAME} (the section's key in the answer)`),
   route: z.string().regex(ROUTE, `must match ${ROUTE}`).optional(),
   title: text.optional(),
@@ -109,4 +109,3 @@ export const backendsFile = z.strictObject({
   inputs: z.record(z.string().regex(PROPERTY, `must match ${PROPERTY}`), input).optional(),
   backends: z.array(backendSpec),
 });
-export type BackendsFile = z.infer<typeof backendsFile>;

@@ -43,7 +43,7 @@ export interface TokenSource {
   invalidate(token: string): void;
 }
 
-export const tokenBackoffMs = (failures: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
+const tokenBackoffMs = (failures: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
 
 export function createTokenSource(settings: ClientCredentials, deps: { http: HttpClient; clock: Clock }): TokenSource {
   const { http, clock } = deps;

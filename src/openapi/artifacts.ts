@@ -11,14 +11,14 @@ import { packageFile } from '../package.js';
 
 export const OPENAPI_FILE = 'openapi/openapi.json';
 /** Documents with generated tables between `<!-- generated:NAME -->` markers. */
-export const CONTRACT_FILE = 'docs/contract.md';
-export const README_FILE = 'README.md';
+const CONTRACT_FILE = 'docs/contract.md';
+const README_FILE = 'README.md';
 export const GENESYS_DIR = 'openapi/genesys';
 /** Secure copies of the actions: build output, never mistaken for the committed files. */
 export const SECURE_GENESYS_DIR = 'dist/genesys-secure';
 
 /** Where a deployment's own backends file generates its document and actions: build output too. */
-export const DEPLOYMENT_DIR = 'dist/openapi';
+const DEPLOYMENT_DIR = 'dist/openapi';
 
 export interface ArtifactOptions extends GenesysActionOptions {
   /** A deployment's BACKENDS_FILE: its document and actions go to DEPLOYMENT_DIR. */

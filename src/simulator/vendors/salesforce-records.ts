@@ -16,7 +16,7 @@ const BASE = Date.UTC(2025, 0, 1);
 const DAY = 86_400_000;
 
 /** A Salesforce-looking 18-character id with the object's key prefix (001 Account, 500 Case). */
-export function sfId(prefix: string, seed: string): string {
+function sfId(prefix: string, seed: string): string {
   const a = hash(seed).toString(36).toUpperCase().padStart(7, '0');
   const b = hash(`${seed}#`).toString(36).toUpperCase().padStart(7, '0');
   return `${prefix}${a}${b}`.slice(0, 15).padEnd(15, '0') + 'AAA';

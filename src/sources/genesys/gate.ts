@@ -25,7 +25,7 @@ const seconds = (ms = 0) => Math.max(1, Math.ceil(ms / 1000));
  * The longest pause a Retry-After sets: Genesys' limits count per minute, so a longer one is not
  * about them, and a wrong header must not hold every lookup for hours; past it one request tries.
  */
-export const MAX_PAUSE_MS = 5 * 60_000;
+const MAX_PAUSE_MS = 5 * 60_000;
 
 function refusalError(limit: number, { reason, retryInMs }: Extract<Admission, { ok: false }>) {
   const after = `retry after ${seconds(retryInMs)} s`;
