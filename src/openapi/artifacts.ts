@@ -61,8 +61,7 @@ export async function renderArtifacts(options: ArtifactOptions = {}): Promise<Ma
     const files = new Map<string, string>();
     if (options.backendsFile && !options.secure) {
       files.set(`${DEPLOYMENT_DIR}/openapi.json`, json(app.openapi.document()));
-    }
-    if (!options.secure && !options.backendsFile) {
+    } else if (!options.secure) {
       files.set(OPENAPI_FILE, json(app.openapi.document()));
       // The variables of the default configuration: the built-in backends and the default file.
       const variables = variableTables([...BUILT_IN_SOURCES, ...loadBackends(undefined, [])]);

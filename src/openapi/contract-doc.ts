@@ -3,7 +3,7 @@ import { serviceVariables } from '../config.js';
 import { ERROR_CODES, type ErrorSpec } from '../errors.js';
 import type { SourceDefinition } from '../sources/definition.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
-import { DATA_ACTIONS_PREFIX } from './operations.js';
+import { isDataActionRoute } from './genesys.js';
 import type { CollectedRoute } from './route-table.js';
 
 // The generated parts of docs/contract.md and the README: tables written from the same zod schemas
@@ -76,7 +76,7 @@ function outputRows(schema: JsonSchema, prefix = ''): string[][] {
 /** Per data-action route: its input fields and every field of its answer. */
 export function dataActionTables(routes: CollectedRoute[]): string {
   return routes
-    .filter((r) => r.method === 'POST' && r.url.startsWith(DATA_ACTIONS_PREFIX) && r.schema.response?.['200'])
+    .filter(isDataActionRoute)
     .map((r) => {
       const input = toJsonSchema(r.schema.body, 'input').schema;
       const output = toJsonSchema(r.schema.response?.['200'], 'output').schema;

@@ -4,7 +4,8 @@ import { packageVersion } from '../package.js';
 import { ErrorBody } from './error-schema.js';
 import { rewriteRefs, toJsonSchema, type JsonSchema } from './json-schema.js';
 import {
-  DATA_ACTIONS_PREFIX, EVENTS_PREFIX, KNOWN_ROUTES, describeCodes, errorCodesFor, familyOf, hasRetryAfter, responseName,
+  DATA_ACTIONS_PREFIX, EVENTS_PREFIX, KNOWN_ROUTES, describeCodes, errorCodesFor, familyOf, hasRetryAfter, pascal,
+  responseName,
 } from './operations.js';
 import type { CollectedRoute } from './route-table.js';
 
@@ -13,13 +14,9 @@ export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, 
 const SCHEMAS = '#/components/schemas/';
 const JSON_TYPE = 'application/json';
 
-const pascal = (s: string) =>
-  s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const baseName = (url: string) => pascal(url.replace(/^\/v1\//, '/')) || 'Root';
 const operationId = (r: CollectedRoute) => r.method.toLowerCase() + baseName(r.url);
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-const tagOf = (url: string) => (url.startsWith(DATA_ACTIONS_PREFIX) ? 'data-actions'
-  : url.startsWith(EVENTS_PREFIX) ? 'events' : 'operations');
 
 function securityFor(url: string) {
   if (url.startsWith(DATA_ACTIONS_PREFIX)) return [{ dataActionsApiKey: [] }, { dataActionsBasic: [] }];
@@ -76,7 +73,7 @@ export function buildOpenApiDocument(routes: CollectedRoute[], config: Config): 
       operationId: id,
       summary: route.schema.summary ?? known?.summary ?? `${route.method} ${route.url}`,
       ...(route.schema.description && { description: route.schema.description }),
-      tags: [tagOf(route.url)],
+      tags: [familyOf(route.url)],
       ...(security ? { security } : { security: [] }),
       ...(route.schema.body !== undefined && {
         requestBody: {

@@ -93,7 +93,12 @@ function buildAction(route: CollectedRoute, config: Config, secure: boolean) {
   };
 }
 
-/** One action per POST /v1/data-actions/* route with zod body and 200 schemas, keyed by file name. */
+/** A POST /v1/data-actions/* route with body and 200 schemas: what becomes a Genesys data action. */
+export const isDataActionRoute = (route: CollectedRoute) => route.method === 'POST'
+  && route.url.startsWith(DATA_ACTIONS_PREFIX) && !route.schema.hide
+  && route.schema.body !== undefined && route.schema.response?.['200'] !== undefined;
+
+/** One action per data-action route (isDataActionRoute), keyed by file name. */
 export function buildGenesysActions(
   routes: CollectedRoute[],
   config: Config,
@@ -101,8 +106,7 @@ export function buildGenesysActions(
 ): Map<string, GenesysAction> {
   const actions = new Map<string, GenesysAction>();
   for (const route of routes) {
-    if (route.method !== 'POST' || !route.url.startsWith(DATA_ACTIONS_PREFIX) || route.schema.hide) continue;
-    if (route.schema.body === undefined || route.schema.response?.['200'] === undefined) continue;
+    if (!isDataActionRoute(route)) continue;
     const action = buildAction(route, config, secure);
     const problems = actionProblems(action, config);
     if (problems.length > 0) {

@@ -74,9 +74,12 @@ export function errorCodesFor(route: CollectedRoute): Map<number, ErrorCode[]> {
   return byStatus;
 }
 
+/** `data-actions` or `/customer-context` as `DataActions`, `CustomerContext`. */
+export const pascal = (s: string) =>
+  s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+
 /** `components.responses` name of a family's answers with one status, e.g. `Events503`. */
-export const responseName = (family: ErrorScope, status: number) =>
-  `${family.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}${status}`;
+export const responseName = (family: ErrorScope, status: number) => `${pascal(family)}${status}`;
 
 /** What a response with these codes means: each code and when it is answered. */
 export const describeCodes = (codes: readonly ErrorCode[]) =>
