@@ -1,5 +1,5 @@
 // CRM backend: GET /v2/accounts?id=...&include=preferences,subscriptions, API-key auth.
-import { type Ctx, hash, notFound, sendJson } from './http.js';
+import { type Ctx, hash, notFound, phoneFrom, sendJson } from './http.js';
 
 const TIERS = ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM'] as const;
 const PRODUCTS = ['Fiber 1G', 'Mobile Unlimited', 'TV Premium'] as const;
@@ -11,7 +11,7 @@ export function buildAccount(id: string, include: ReadonlySet<string>): Record<s
     name: `Customer ${id}`,
     tier: TIERS[h % TIERS.length],
     email: `${id}@customer.example.com`,
-    phone: `+1555${String(h % 10_000_000).padStart(7, '0')}`,
+    phone: phoneFrom(h),
   };
   if (include.has('preferences')) account.preferences = { language: 'en-US', channel: 'voice' };
   if (include.has('subscriptions')) {

@@ -113,6 +113,13 @@ export function hash(s: string): number {
   return h >>> 0;
 }
 
+/** Generated records are dated back from this day. */
+export const BASE = Date.UTC(2025, 0, 1);
+export const DAY = 86_400_000;
+
+/** The phone a hash gives: +1555 and seven digits, E.164. */
+export const phoneFrom = (h: number) => `+1555${String(h % 10_000_000).padStart(7, '0')}`;
+
 /** The item of `list` that `n` (a hash) picks. */
 export const pick = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
 

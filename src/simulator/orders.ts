@@ -1,7 +1,7 @@
 // Orders backend: POST /v1/orders with a bearer API key, cursor pagination.
 // Orders are a pure function of (customerId, n): order n is ACTIVE when n is odd, PENDING when even,
 // so tests can predict counts for any status filter.
-import { type Ctx, hash, notFound, sendJson } from './http.js';
+import { BASE, type Ctx, DAY, hash, notFound, sendJson } from './http.js';
 
 export interface Order {
   orderId: string;
@@ -10,9 +10,6 @@ export interface Order {
   currency: 'USD';
   createdAt: string;
 }
-
-const BASE = Date.UTC(2025, 0, 1);
-const DAY = 86_400_000;
 
 export function buildOrders(customerId: string, count: number): Order[] {
   if (customerId.startsWith('empty')) return [];

@@ -1,7 +1,7 @@
 // The simulated HubSpot account's contacts and deals: a pure function of the email, phone or id
 // asked for. HubSpot sends every property value as a string (numbers, booleans, dates) and a
 // property asked for that has no value as null.
-import { hash, pick } from '../http.js';
+import { BASE, DAY, hash, phoneFrom, pick } from '../http.js';
 
 export type Properties = Record<string, string | null>;
 
@@ -17,8 +17,6 @@ const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald'] as const;
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth'] as const;
 const STAGES = ['lead', 'opportunity', 'customer', 'subscriber'] as const;
 const OPEN_DEAL_STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'contractsent'] as const;
-const BASE = Date.UTC(2025, 0, 1);
-const DAY = 86_400_000;
 
 /** The contact with this email, phone or id; found by email or phone, its id comes from it. */
 export function hsContact(key: { email: string } | { phone: string } | { id: string }): HsObject {
@@ -31,7 +29,7 @@ export function hsContact(key: { email: string } | { phone: string } | { id: str
     properties: {
       hs_object_id: id,
       email: 'email' in key ? key.email : `contact${id}@example.com`,
-      phone: 'phone' in key ? key.phone : `+1555${String(h % 10_000_000).padStart(7, '0')}`,
+      phone: 'phone' in key ? key.phone : phoneFrom(h),
       firstname: pick(FIRST, h),
       lastname: pick(LAST, h >>> 4),
       company: `Company ${id.slice(-3)}`,

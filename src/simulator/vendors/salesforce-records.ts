@@ -1,6 +1,6 @@
 // The simulated Salesforce org's Accounts and Cases: a pure function of the id (or the phone)
 // asked for, as the other simulated backends are, so tests can predict every field.
-import { hash, pick } from '../http.js';
+import { BASE, DAY, hash, phoneFrom, pick } from '../http.js';
 
 export type SfRecord = Record<string, string | number | boolean | null>;
 
@@ -12,8 +12,6 @@ const SLAS = ['Platinum', 'Gold', 'Silver', 'Bronze'] as const;
 const PRIORITIES = ['High', 'Medium', 'Low'] as const;
 const ORIGINS = ['Phone', 'Email', 'Web'] as const;
 const OPEN_STATUSES = ['New', 'Working', 'Escalated'] as const;
-const BASE = Date.UTC(2025, 0, 1);
-const DAY = 86_400_000;
 
 /** A Salesforce-looking 18-character id with the object's key prefix (001 Account, 500 Case). */
 function sfId(prefix: string, seed: string): string {
@@ -25,8 +23,6 @@ function sfId(prefix: string, seed: string): string {
 /** Salesforce's JSON dateTime: 2025-01-01T10:00:00.000+0000. */
 const sfDate = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 
-/** The phone an account found by its id has: +1555 and seven digits, E.164. */
-export const phoneOf = (id: string) => `+1555${String(hash(id) % 10_000_000).padStart(7, '0')}`;
 
 /** The Account with this Id, or the one whose Phone this is (found by phone, its Id comes from the phone). */
 export function sfAccount(key: { Id: string } | { Phone: string }): SfRecord {
@@ -35,7 +31,7 @@ export function sfAccount(key: { Id: string } | { Phone: string }): SfRecord {
   return {
     Id,
     Name: `${pick(NAMES, h)} ${Id.slice(-4)}`,
-    Phone: 'Phone' in key ? key.Phone : phoneOf(Id),
+    Phone: 'Phone' in key ? key.Phone : phoneFrom(h),
     Type: pick(TYPES, h),
     Industry: pick(INDUSTRIES, h),
     AnnualRevenue: ((h % 900) + 100) * 10_000,

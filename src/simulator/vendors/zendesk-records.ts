@@ -1,6 +1,6 @@
 // The simulated Zendesk account's end users and tickets: a pure function of the email, phone or
 // id asked for. Ids are numbers, as Zendesk's are.
-import { hash, pick } from '../http.js';
+import { BASE, DAY, hash, phoneFrom, pick } from '../http.js';
 
 export type ZdRecord = Record<string, unknown>;
 
@@ -11,8 +11,6 @@ export const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] a
 const CYCLE = ['open', 'pending', 'new', 'solved'] as const;
 const PRIORITIES = ['urgent', 'high', 'normal', 'low', null] as const;
 const CHANNELS = ['voice', 'email', 'web'] as const;
-const BASE = Date.UTC(2025, 0, 1);
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -26,7 +24,7 @@ export function zdUser(key: { email: string } | { phone: string } | { id: number
     url: `${origin}/api/v2/users/${id}.json`,
     name: pick(NAMES, h),
     email: 'email' in key ? key.email : `user${id}@example.com`,
-    phone: 'phone' in key ? key.phone : `+1555${String(h % 10_000_000).padStart(7, '0')}`,
+    phone: 'phone' in key ? key.phone : phoneFrom(h),
     role: 'end-user',
     locale: h % 2 === 0 ? 'en-US' : 'fr',
     time_zone: 'Eastern Time (US & Canada)',
