@@ -7,14 +7,15 @@ import type { ResolvedAuth } from './settings.js';
 // How a declared backend authenticates its calls (docs/backends.md, "Authentication").
 
 export interface Authorizer {
-  /** The headers of one call; OAuth 2.0 waits for a token at most until `budget` ends. */
-  headers(budget: Budget): Promise<Record<string, string>> | Record<string, string>;
-  /** After a 401: forget the token those headers carried; false when a retry would change nothing. */
-  refused(headers: Record<string, string>): boolean;
+  /**
+   * `call` with the headers that authenticate it. OAuth 2.0 waits for a token at most until `budget`
+   * ends, and after a 401 calls once more with a new token (src/http/oauth2.ts).
+   */
+  send<T>(budget: Budget, call: (headers: Record<string, string>) => Promise<T>): Promise<T>;
   readiness?: (budget: Budget) => Promise<void>;
 }
 
-const fixed = (headers: Record<string, string>): Authorizer => ({ headers: () => headers, refused: () => false });
+const fixed = (headers: Record<string, string>): Authorizer => ({ send: (_budget, call) => call(headers) });
 
 export function authorizer(
   auth: ResolvedAuth, target: string, policy: { timeoutMs: number; retry: RetryPolicy }, ctx: SourceContext,
@@ -41,12 +42,8 @@ export function authorizer(
         ...policy,
       }, ctx);
       return {
-        headers: async (budget) => ({ authorization: `Bearer ${await tokens.get(budget)}` }),
-        refused(headers) {
-          tokens.invalidate((headers.authorization ?? '').slice('Bearer '.length));
-          return true;
-        },
-        readiness: (budget) => tokens.get(budget).then(() => undefined),
+        send: (budget, call) => tokens.withToken(budget, (token) => call({ authorization: `Bearer ${token}` })),
+        readiness: tokens.ready,
       };
     }
   }

@@ -135,23 +135,22 @@ export function createDeclaredSource(
   const propagateTrace = spec.traceparent ?? true;
   const breaker = ctx.breaker();
 
-  async function call(url: string, body: unknown, method: 'GET' | 'POST', budget: Budget) {
-    for (let attempt = 1; ; attempt++) {
-      const headers = { ...settings.headers, ...(await auth.headers(budget)) };
+  // An answer that means "no such record" is never retried with a new token: it maps to a 404 first.
+  function call(url: string, body: unknown, method: 'GET' | 'POST', budget: Budget) {
+    return auth.send(budget, async (authHeaders) => {
       try {
         const answer = await ctx.http.requestJson({
-          target, method, url, headers, body, retry: settings.retry, budget, propagateTrace,
+          target, method, url, headers: { ...settings.headers, ...authHeaders }, body, retry: settings.retry, budget,
+          propagateTrace,
         });
         return answer.body;
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
         if (err.status !== undefined && notFoundStatus.has(err.status)) throw upstream.notFound(target);
         if (err.code === 'UPSTREAM_NOT_FOUND') throw upstream.status(target, 404);
-        // A token can be revoked before its expiry: one new token and one retry.
-        if (err.status === 401 && attempt === 1 && auth.refused(headers)) continue;
         throw err;
       }
-    }
+    });
   }
 
   async function answer(inputs: Inputs, budget: Budget): Promise<object> {

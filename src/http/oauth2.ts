@@ -37,10 +37,15 @@ export interface ClientCredentials {
 }
 
 export interface TokenSource {
-  /** A valid bearer token; waits at most until `budget` ends. */
-  get(budget: Budget): Promise<string>;
-  /** Forget `token` after the API refused it (a 401), so the next get() asks for a new one. */
-  invalidate(token: string): void;
+  /**
+   * `send` with a valid bearer token (waiting for one at most until `budget` ends). A token can be
+   * revoked before its expiry (a client secret rotated, an OAuth client changed): after a 401 the
+   * token is forgotten and `send` runs once more with a new one; a second 401 means the
+   * credentials themselves are refused.
+   */
+  withToken<T>(budget: Budget, send: (token: string) => Promise<T>): Promise<T>;
+  /** Readiness: whether a token can be had within `budget`. */
+  ready(budget: Budget): Promise<void>;
 }
 
 const tokenBackoffMs = (failures: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
@@ -102,26 +107,36 @@ export function createTokenSource(settings: ClientCredentials, deps: { http: Htt
     }
   }
 
+  /** A valid bearer token; waits at most until `budget` ends. */
+  function get(budget: Budget): Promise<string> {
+    const now = clock.now();
+    if (current && now < current.refreshAt) return Promise.resolve(current.token);
+    // The token in hand serves until it really expires while a refresh runs, or waits, behind it.
+    const held = current !== undefined && now < current.expiresAt - EXPIRY_SAFETY_MS ? current.token : undefined;
+    if (failure && now < failure.retryAt && pending === undefined) {
+      return held !== undefined ? Promise.resolve(held) : Promise.reject(failure.error);
+    }
+    pending ??= request(budget.trace).finally(() => {
+      pending = undefined;
+    });
+    if (held !== undefined) {
+      pending.catch(() => undefined);
+      return Promise.resolve(held);
+    }
+    return budget.race(pending, () => upstream.timeout(target, budget));
+  }
+
   return {
-    get(budget) {
-      const now = clock.now();
-      if (current && now < current.refreshAt) return Promise.resolve(current.token);
-      // The token in hand serves until it really expires while a refresh runs, or waits, behind it.
-      const held = current !== undefined && now < current.expiresAt - EXPIRY_SAFETY_MS ? current.token : undefined;
-      if (failure && now < failure.retryAt && pending === undefined) {
-        return held !== undefined ? Promise.resolve(held) : Promise.reject(failure.error);
+    async withToken(budget, send) {
+      const token = await get(budget);
+      try {
+        return await send(token);
+      } catch (err) {
+        if (!(err instanceof UpstreamError && err.status === 401)) throw err;
+        if (current?.token === token) current = undefined;
+        return send(await get(budget));
       }
-      pending ??= request(budget.trace).finally(() => {
-        pending = undefined;
-      });
-      if (held !== undefined) {
-        pending.catch(() => undefined);
-        return Promise.resolve(held);
-      }
-      return budget.race(pending, () => upstream.timeout(target, budget));
     },
-    invalidate(token) {
-      if (current?.token === token) current = undefined;
-    },
+    ready: (budget) => get(budget).then(() => undefined),
   };
 }

@@ -1,7 +1,6 @@
 import type platformClient from 'purecloud-platform-client-v2';
 import type { Budget } from '../../http/budget.js';
 import type { HttpClient } from '../../http/client.js';
-import { UpstreamError } from '../../http/errors.js';
 import type { RetryPolicy } from '../../http/retry.js';
 import type { ApiGate, ApiRequest } from './gate.js';
 import type { TokenSource } from '../../http/oauth2.js';
@@ -45,16 +44,7 @@ export function createUsersApi(
       budget,
       gate: gate.request(request, reserve),
     })).body;
-    const token = await tokens.get(budget);
-    try {
-      return await send(token);
-    } catch (err) {
-      if (!(err instanceof UpstreamError && err.status === 401)) throw err;
-      // A token can be revoked before its expiry (client secret rotated, OAuth client changed):
-      // log in once more and retry once; a second 401 means the credentials themselves are refused.
-      tokens.invalidate(token);
-      return send(await tokens.get(budget));
-    }
+    return tokens.withToken(budget, send);
   }
 
   return {

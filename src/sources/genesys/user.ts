@@ -107,7 +107,7 @@ export default defineSource({
     });
     return {
       load: (inputs, budget) => users.get(String(inputs.userId), budget),
-      readiness: { 'genesys-login': (budget) => tokens.get(budget).then(() => undefined) },
+      readiness: { 'genesys-login': tokens.ready },
       async close() {
         users.close();
         await gate.budget.close();
