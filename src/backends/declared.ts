@@ -4,7 +4,7 @@ import { upstream, UpstreamError } from '../http/errors.js';
 import { createReadThroughCache } from '../sources/cache.js';
 import type { Inputs, Source, SourceContext, SourceContract, SourceInput } from '../sources/definition.js';
 import { authorizer } from './auth.js';
-import { compileAt, compileFields, mapFields, type CompiledField, type Expression } from './mapping.js';
+import { compileAt, compileFields, evaluate, mapFields, type CompiledField, type Expression } from './mapping.js';
 import { paginate } from './pages.js';
 import { compileRequest, placeholders, REMAINING } from './request.js';
 import type { BackendSpec, FieldSpec } from './schema.js';
@@ -109,16 +109,6 @@ export function compileBackend(
   return { contract, output, ...(compiledItems && { items: compiledItems }), ...(notFoundWhen && { notFoundWhen }) };
 }
 
-/** Whether `expression` is true of `body`; one that fails at run time makes the answer unreadable. */
-async function isTrue(expression: Expression, body: unknown, target: string) {
-  try {
-    const value = expression(body);
-    return (value instanceof Promise ? await value : value) === true;
-  } catch {
-    throw upstream.badResponse(target, 'an answer the notFound expression could not read');
-  }
-}
-
 /** The source of a configured declared backend, built for one app. */
 export function createDeclaredSource(
   spec: BackendSpec,
@@ -161,7 +151,9 @@ export function createDeclaredSource(
       return call(`${settings.baseUrl}${filledRequest.target}`, filledRequest.body, settings.request.method, budget);
     };
     const head = async (body: unknown) => {
-      if (compiled.notFoundWhen && await isTrue(compiled.notFoundWhen, body, target)) throw upstream.notFound(target);
+      const notFound = compiled.notFoundWhen
+        && await evaluate(compiled.notFoundWhen, body, target, 'the notFound expression') === true;
+      if (notFound) throw upstream.notFound(target);
       return mapFields(compiled.output, body, target);
     };
     if (!compiled.items || !spec.items) return head(await first(inputs));

@@ -131,6 +131,16 @@ export function compileAt(source: string, where: string, problems: string[]): Ex
   }
 }
 
+/** `expression` of `data`; one that fails at run time makes the answer unreadable by `what`. */
+export async function evaluate(expression: Expression, data: unknown, target: string, what: string) {
+  try {
+    const value = expression(data);
+    return value instanceof Promise ? await value : value;
+  } catch {
+    throw upstream.badResponse(target, `an answer ${what} could not read`);
+  }
+}
+
 /**
  * The section's fields from `data`. A required field the answer lacks makes the answer not the
  * expected JSON; an expression that fails at run time makes the source `error`, never a 500.

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Budget } from '../http/budget.js';
 import { upstream, UpstreamError } from '../http/errors.js';
 import type { Inputs } from '../sources/definition.js';
-import { mapFields, type CompiledField, type Expression } from './mapping.js';
+import { evaluate, mapFields, type CompiledField, type Expression } from './mapping.js';
 import { REMAINING } from './request.js';
 import type { ItemsSpec } from './schema.js';
 import type { BackendSettings } from './settings.js';
@@ -27,15 +27,6 @@ export interface PageRequest {
 }
 
 const DEFAULT_LIMIT = 50;
-
-async function evaluate(expression: Expression, data: unknown, target: string, what: string) {
-  try {
-    const value = expression(data);
-    return value instanceof Promise ? await value : value;
-  } catch {
-    throw upstream.badResponse(target, `an answer the mapping of ${what} could not read`);
-  }
-}
 
 /** JSONata gives one item as the item itself: a list of one is a list. */
 const asList = (value: unknown): unknown[] | undefined =>
@@ -77,12 +68,12 @@ export async function paginate(p: PageRequest): Promise<Record<string, unknown>>
     }
     lastPageMs = clock.now() - started;
     head ??= await p.head(body);
-    const rows = asList(await evaluate(compiled.read, body, target, 'items'));
+    const rows = asList(await evaluate(compiled.read, body, target, 'the mapping of items'));
     if (rows === undefined) throw upstream.badResponse(target, 'an answer whose items are not a list');
     const room = limit - collected.length;
     if (rows.length > room) dropped = true;
     for (const row of rows.slice(0, room)) collected.push(await mapFields(compiled.fields, row, target));
-    const found = compiled.next ? await evaluate(compiled.next, body, target, 'the next page') : undefined;
+    const found = compiled.next && await evaluate(compiled.next, body, target, 'the mapping of the next page');
     const next = typeof found === 'string' && found !== '' ? found : undefined;
     // An empty page or a cursor that does not move would loop until the budget ends; a next link
     // to another origin would carry the credentials there.
