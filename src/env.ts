@@ -31,11 +31,14 @@ export const bool = optional(z.enum(['true', 'false'])).transform((v) => v === '
 type RetryNames<P extends string> = `${P}_RETRY_ATTEMPTS` | `${P}_RETRY_BASE_MS` | `${P}_RETRY_MAX_MS`;
 type RetryEnv<P extends string> = Record<RetryNames<P>, number>;
 
-/** `<PREFIX>_RETRY_ATTEMPTS/_BASE_MS/_MAX_MS`: defaults that fit a 1.5 s budget with room for two retries. */
+/** A retry policy's numbers, from variables or a backends file: defaults that fit a 1.5 s budget with two retries. */
+export const retryFields = { attempts: int(3, 1, 10), baseMs: int(100, 100), maxMs: int(1000, 100) };
+
+/** `<PREFIX>_RETRY_ATTEMPTS/_BASE_MS/_MAX_MS`. */
 export const retryVariables = <P extends string>(prefix: P) => ({
-  [`${prefix}_RETRY_ATTEMPTS`]: int(3, 1, 10).meta({ description: 'attempts per call, 1-10' }),
-  [`${prefix}_RETRY_BASE_MS`]: int(100, 100).meta({ description: 'backoff base (full jitter), >= 100' }),
-  [`${prefix}_RETRY_MAX_MS`]: int(1000, 100).meta({ description: 'backoff cap, >= the base' }),
+  [`${prefix}_RETRY_ATTEMPTS`]: retryFields.attempts.meta({ description: 'attempts per call, 1-10' }),
+  [`${prefix}_RETRY_BASE_MS`]: retryFields.baseMs.meta({ description: 'backoff base (full jitter), >= 100' }),
+  [`${prefix}_RETRY_MAX_MS`]: retryFields.maxMs.meta({ description: 'backoff cap, >= the base' }),
 }) as Record<RetryNames<P>, ReturnType<typeof int>>;
 
 export const retryPolicy = <P extends string>(env: RetryEnv<P>, prefix: P): RetryPolicy => ({

@@ -3,10 +3,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { packageFile } from '../package.js';
 import type { DocumentedVariable, SourceDefinition } from '../sources/definition.js';
-import { customerId, ordersLimit, userId } from '../sources/fields.js';
+import { customerId, ordersLimit, typeError, userId } from '../sources/fields.js';
 import { compileBackend, createDeclaredSource } from './declared.js';
 import { backendsFile, type BackendSpec, type InputSpec } from './schema.js';
-import { resolveSettings } from './settings.js';
+import { joinPath, resolveSettings } from './settings.js';
 import { references } from './variables.js';
 
 // BACKENDS_FILE (docs/backends.md): backends declared in YAML or JSON, validated at start with
@@ -18,13 +18,7 @@ const DEFAULT_BACKENDS_FILE = packageFile('backends/default.yaml');
 const BUILT_IN_INPUTS: Record<string, z.ZodType> = { customerId, userId, ordersLimit };
 const RESERVED_INPUTS = new Set(['include']);
 
-const place = (path: PropertyKey[]) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-
-/** As the built-in inputs say it: "is required" when absent, "must be a <type>" otherwise. */
-const typeError = (type: string) => ({
-  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${type}`),
-});
+const place = (path: PropertyKey[]) => joinPath(path).replace(/^\./, '');
 
 function inputSchema(spec: InputSpec): z.ZodType {
   const meta = { description: spec.description, ...(spec.example !== undefined && { example: spec.example }) };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, int, optional } from '../env.js';
+import { httpUrl, int, optional, retryFields } from '../env.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { AuthSpec, BackendSpec } from './schema.js';
 import { resolve } from './variables.js';
@@ -32,16 +32,14 @@ const values = z.object({
   baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, '')),
   timeoutMs: int(1500, 50, 60_000),
   cacheTtlMs: int(0, 0),
-  retry: z.object({
-    attempts: int(3, 1, 10),
-    baseMs: int(100, 100),
-    maxMs: int(1000, 100),
-  }).refine((r) => r.maxMs >= r.baseMs, { error: 'must be >= retry.baseMs', path: ['maxMs'] }),
+  retry: z.object(retryFields)
+    .refine((r) => r.maxMs >= r.baseMs, { error: 'must be >= retry.baseMs', path: ['maxMs'] }),
   tokenUrl: httpUrl.optional(),
   expiresInSeconds: optional(z.coerce.number().int().positive()),
 });
 
-const joinPath = (path: PropertyKey[]) =>
+/** A place in the file below a backend, e.g. `.retry.maxMs` or `[0]`. */
+export const joinPath = (path: PropertyKey[]) =>
   path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 
 /**

@@ -8,8 +8,13 @@ import type { SourceInput } from './definition.js';
 const ID_CHARS = /^[A-Za-z0-9._:@+-]{1,128}$/;
 const ID_RULE = 'must be 1-128 characters of A-Z a-z 0-9 . _ : @ + -';
 
+/** An input's type error: "is required" when absent, "must be <type>" otherwise. */
+export const typeError = (type: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${type}`),
+});
+
 const id = (description: string, example: string) =>
-  z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') })
+  z.string(typeError('a string'))
     .regex(ID_CHARS, { error: ID_RULE })
     .meta({ description, example });
 
